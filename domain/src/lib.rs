@@ -6,6 +6,7 @@
 //! folder with `decide` (state + command → events or a refusal) and `evolve` (state + event →
 //! state); the `cqrs_es::Aggregate` impls are thin adapters over them.
 
+pub mod account;
 pub mod actor;
 pub mod assignment;
 pub mod category;
@@ -14,6 +15,7 @@ pub mod metadata;
 pub mod money;
 pub mod preferences;
 pub mod request;
+pub mod resident;
 pub mod roles;
 pub mod staff;
 pub mod ticket;
