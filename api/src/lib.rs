@@ -1,1 +1,7 @@
-//! placeholder
+//! The `khaki` binary's library: the HTTP service, the command line, and the demo estate.
+
+pub mod cli;
+pub mod demo;
+pub mod http;
+
+pub use http::{router, serve, AppState};

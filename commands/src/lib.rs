@@ -1,1 +1,21 @@
-//! placeholder
+//! Khaki Estate's command side: one async function per use case. Each looks up the facts its
+//! rules need, runs the domain's decision, and records the result in the event log together with
+//! the cross-aggregate ledger, correctly under any number of concurrent callers and servers.
+
+pub mod accounts;
+mod error;
+pub mod ledger;
+pub mod log;
+mod origin;
+pub mod password;
+pub mod requests;
+pub mod residents;
+mod rules;
+pub mod staff;
+mod visibility;
+
+pub use error::{CommandError, Refusal};
+pub use log::{Decided, EventLog, Executed, Loaded};
+pub use origin::Origin;
+pub use rules::Rules;
+pub use visibility::{load_visible_request, reports_for};

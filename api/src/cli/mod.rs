@@ -1,0 +1,151 @@
+//! The `khaki` command line: one binary, subcommands for serving, set-up and inspection.
+
+mod events;
+mod init;
+pub mod settings;
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+use khaki_commands::{EventLog, Origin};
+use khaki_migrations::Database;
+
+use crate::cli::settings::{Global, LogFormat, Settings};
+use crate::demo::{self, DemoSize};
+use crate::http::{self, AppState};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "khaki",
+    version,
+    about = "Khaki Estate: maintenance requests and staff for a housing estate"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Runs the HTTP service (initialising the store on first run).
+    Serve(ServeArgs),
+    /// Creates the estate's first administrator.
+    Init(init::InitArgs),
+    /// Brings the database schema up to date.
+    Migrate,
+    /// Fills the store with a demo estate: blocks A–D, residents, staff and months of requests.
+    Demo(DemoArgs),
+    /// Lists events from the log, oldest first, as JSON lines.
+    Events(events::EventsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "KHAKI_LISTEN")]
+    pub listen: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// How many maintenance requests to walk through their histories.
+    #[arg(long, default_value_t = 300)]
+    pub requests: u32,
+    /// Seed for the random choices, so a demo can be made again identically.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let settings = cli.global.resolve()?;
+    init_logging(settings.log_format);
+    tracing::debug!(?settings, "settings");
+    match cli.command {
+        Command::Serve(args) => serve(&settings, args).await,
+        Command::Init(args) => init::run(&settings, args).await,
+        Command::Migrate => {
+            let db = Database::open(&settings.location, 2).await?;
+            db.close().await;
+            println!("the schema is up to date");
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let log = EventLog::new(
+                Database::open(&settings.location, settings.max_connections).await?,
+                settings.rules.clone(),
+            );
+            let made = demo::build(
+                &log,
+                &Origin::system(),
+                DemoSize {
+                    requests: args.requests,
+                    seed: args.seed,
+                },
+            )
+            .await?;
+            println!("{made}");
+            Ok(())
+        }
+        Command::Events(args) => events::run(&settings, args).await,
+    }
+}
+
+async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
+    let listen = args
+        .listen
+        .or_else(|| settings.file.listen.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let address: SocketAddr = listen.parse().map_err(|_| {
+        Failure::from(format!(
+            "cannot listen on '{listen}': not an address such as 127.0.0.1:8080"
+        ))
+    })?;
+    let db = Database::open(&settings.location, settings.max_connections).await?;
+    let state = AppState::new(EventLog::new(db.clone(), settings.rules.clone()));
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    tracing::info!(address = %listener.local_addr()?, store = db.kind().name(), "Khaki Estate is listening");
+    http::serve(listener, state, shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop taking connections, finish what is in flight.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("KHAKI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// What the command line reports when it fails: a message for the person at the terminal.
+pub type Failure = Box<dyn std::error::Error + Send + Sync>;

@@ -1,0 +1,78 @@
+//! `khaki demo`: a demo estate made entirely through commands, so its log is a real one.
+
+mod people;
+mod requests;
+
+use std::fmt;
+
+use khaki_commands::{password, CommandError, EventLog, Origin};
+use khaki_domain::request::Status;
+use rand::SeedableRng;
+
+pub use people::DEMO_PASSWORD;
+
+#[derive(Clone, Copy, Debug)]
+pub struct DemoSize {
+    pub requests: u32,
+    pub seed: u64,
+}
+
+pub struct Made {
+    staff: usize,
+    residents: usize,
+    requests: Vec<(Status, u32)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the store already holds an estate (the username 'admin' is taken); use a fresh data folder or database")]
+    NotEmpty,
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    #[error(transparent)]
+    Password(#[from] password::HashError),
+}
+
+pub async fn build(log: &EventLog, _origin: &Origin, size: DemoSize) -> Result<Made, DemoError> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(size.seed);
+    // One hash serves every demo account: they share the demo password.
+    let hash = password::hash(DEMO_PASSWORD)?;
+    let admin = match people::administrator(log, &hash).await {
+        Err(CommandError::Duplicate { .. }) => return Err(DemoError::NotEmpty),
+        other => other?,
+    };
+    let staffing = people::staff(log, &admin, &hash, &mut rng).await?;
+    let residents = people::residents(log, &admin, &hash, &mut rng).await?;
+    let walked = requests::walk(
+        log,
+        staffing.manager.id,
+        &residents,
+        size.requests,
+        &mut rng,
+    )
+    .await?;
+    let mut by_status: Vec<(Status, u32)> = walked.by_status.into_iter().collect();
+    by_status.sort();
+    Ok(Made {
+        staff: staffing.staff.len(),
+        residents: residents.len(),
+        requests: by_status,
+    })
+}
+
+impl fmt::Display for Made {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "demo estate ready: {} staff, {} residents (blocks A–D)",
+            self.staff, self.residents
+        )?;
+        let requests: Vec<String> = self
+            .requests
+            .iter()
+            .map(|(status, n)| format!("{n} {status}"))
+            .collect();
+        writeln!(f, "requests: {}", requests.join(", "))?;
+        write!(f, "sign in as 'admin', 'fm.meera', 'plumb.ritu' or 'a101.owner' with the password '{DEMO_PASSWORD}'")
+    }
+}

@@ -1,0 +1,78 @@
+//! Reading one stream through postgres-es or sqlite-es, upcasting old event versions, and folding
+//! it into the aggregate.
+
+use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
+use cqrs_es::{Aggregate, EventEnvelope};
+use khaki_migrations::Database;
+use postgres_es::PostgresEventRepository;
+use sqlite_es::SqliteEventRepository;
+
+use crate::error::CommandError;
+use crate::log::upcast::upcasters;
+
+/// The crate that reads streams on each store.
+pub enum Reader {
+    Postgres(PostgresEventRepository),
+    Sqlite(SqliteEventRepository),
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Postgres(_) => "Reader::Postgres",
+            Self::Sqlite(_) => "Reader::Sqlite",
+        })
+    }
+}
+
+impl Reader {
+    pub fn new(db: &Database) -> Self {
+        match db {
+            Database::Postgres(pool) => Self::Postgres(PostgresEventRepository::new(pool.clone())),
+            Database::Sqlite { readers, .. } => {
+                Self::Sqlite(SqliteEventRepository::new(readers.clone()))
+            }
+        }
+    }
+
+    /// The stream's events, oldest first, as stored.
+    pub async fn stream<A: Aggregate>(
+        &self,
+        id: &str,
+    ) -> Result<Vec<SerializedEvent>, CommandError> {
+        let events = match self {
+            Self::Postgres(repo) => repo.get_events::<A>(id).await,
+            Self::Sqlite(repo) => repo.get_events::<A>(id).await,
+        };
+        events.map_err(|e| CommandError::Log(e.to_string()))
+    }
+
+    /// Folds the stream into the aggregate; returns it with its version (last sequence).
+    pub async fn fold<A: Aggregate>(&self, id: &str) -> Result<(A, u64), CommandError> {
+        let mut state = A::default();
+        let mut version = 0;
+        for envelope in envelopes::<A>(self.stream::<A>(id).await?)? {
+            version = envelope.sequence as u64;
+            state.apply(envelope.payload);
+        }
+        Ok((state, version))
+    }
+}
+
+/// Deserialises stored events after passing each through the upcasters that apply to it.
+pub fn envelopes<A: Aggregate>(
+    events: Vec<SerializedEvent>,
+) -> Result<Vec<EventEnvelope<A>>, CommandError> {
+    let upcasters = upcasters();
+    events
+        .into_iter()
+        .map(|mut event| {
+            for upcaster in &upcasters {
+                if upcaster.can_upcast(&event.event_type, &event.event_version) {
+                    event = upcaster.upcast(event);
+                }
+            }
+            EventEnvelope::<A>::try_from(event).map_err(|e| CommandError::Log(e.to_string()))
+        })
+        .collect()
+}

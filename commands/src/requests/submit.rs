@@ -1,0 +1,100 @@
+//! Submitting a request: a gap-free ticket number taken in the same transaction as the
+//! submission, then, for emergencies, assignment by the system.
+
+use khaki_domain::request::{MaintenanceRequest, RequestCommand, Submit};
+use khaki_domain::{AccountId, Priority, RequestId, Text, TicketNumber};
+use khaki_migrations::{with_pool, Database};
+use uuid::Uuid;
+
+use crate::error::CommandError;
+use crate::ledger::tickets::next_sequence;
+use crate::log::{EventLog, Executed};
+use crate::origin::Origin;
+use crate::requests::{assign_emergency, category};
+
+#[derive(Clone, Debug)]
+pub struct NewRequest {
+    pub id: RequestId,
+    /// The resident it is for; `None` means the actor (a resident filing for themself).
+    pub submitter: Option<AccountId>,
+    pub title: Text,
+    pub description: Text,
+    pub category: String,
+    pub location: Text,
+    pub priority: Option<Priority>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Submitted {
+    pub executed: Executed,
+    pub ticket: TicketNumber,
+    /// The staff member the system gave an emergency to, if it found one.
+    pub emergency_assignee: Option<AccountId>,
+}
+
+#[tracing::instrument(skip_all, fields(request = %new.id))]
+pub async fn submit(
+    log: &EventLog,
+    origin: &Origin,
+    new: NewRequest,
+) -> Result<Submitted, CommandError> {
+    let category = category(&new.category)?;
+    let submitter = new.submitter.unwrap_or(origin.actor.account);
+    let submitter_is_active_resident = is_active_resident(log.database(), submitter).await?;
+    let year = log.rules().local_year(origin.at);
+    // A new stream cannot lose a race on its sequence, so the only retry is none: a submission
+    // never fails because of its ticket number.
+    let loaded = log.load::<MaintenanceRequest>(&new.id.to_string()).await?;
+    let mut tx = log.begin().await?;
+    let sequence = next_sequence(&mut tx, year).await?;
+    let ticket = TicketNumber::new(year, sequence).map_err(|e| CommandError::Log(e.to_string()))?;
+    let command = RequestCommand::Submit(Submit {
+        id: new.id,
+        ticket,
+        submitter,
+        submitter_is_active_resident,
+        title: new.title,
+        description: new.description,
+        category,
+        location: new.location,
+        priority: new.priority,
+    });
+    let decided = loaded.decide("submit", origin.issue(command)).await?;
+    let emergency = decided
+        .after()
+        .filed()
+        .is_some_and(|r| r.priority == Priority::Emergency);
+    let executed = decided
+        .append_to(log, &mut tx, origin, Uuid::new_v4())
+        .await?;
+    tx.commit().await?;
+    // The submission stands whatever happens next; a failed emergency assignment leaves the
+    // request for the people who can assign.
+    let emergency_assignee = if emergency {
+        assign_emergency(log, origin, new.id)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, ticket = %ticket, "emergency assignment failed");
+                None
+            })
+    } else {
+        None
+    };
+    Ok(Submitted {
+        executed,
+        ticket,
+        emergency_assignee,
+    })
+}
+
+async fn is_active_resident(db: &Database, account: AccountId) -> Result<bool, CommandError> {
+    let active: Option<bool> = with_pool!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT r.active AND a.active FROM residents r JOIN accounts a ON a.id = r.account_id WHERE r.account_id = $1",
+        )
+        .bind(account.as_uuid())
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(active == Some(true))
+}

@@ -1,0 +1,138 @@
+//! The `khaki` binary as a newcomer uses it: demo, then serve, then look at the events.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+use crate::on_both_stores;
+use crate::support::app::TestDatabase;
+use crate::support::Store;
+
+on_both_stores!(
+    a_demo_estate_is_served_and_its_events_listed,
+    the_first_administrator_is_created_from_the_command_line
+);
+
+fn khaki(database: &TestDatabase) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_khaki"));
+    command
+        .args(database.flags())
+        .env_remove("DATABASE_URL")
+        .env_remove("KHAKI_DATA")
+        .kill_on_drop(true);
+    command
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn a_demo_estate_is_served_and_its_events_listed(store: Store) {
+    let database = TestDatabase::create(store).await;
+    let demo = khaki(&database)
+        .args(["demo", "--requests", "25"])
+        .output()
+        .await
+        .expect("demo runs");
+    assert!(
+        demo.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    assert!(String::from_utf8_lossy(&demo.stdout).contains("demo estate ready"));
+
+    let port = free_port();
+    let mut server = khaki(&database)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let client = reqwest::Client::new();
+    let mut health = None;
+    for _ in 0..100 {
+        if let Ok(response) = client
+            .get(format!("http://127.0.0.1:{port}/health"))
+            .send()
+            .await
+        {
+            health = Some(
+                response
+                    .json::<serde_json::Value>()
+                    .await
+                    .expect("health is JSON"),
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let health = health.expect("the server answered");
+    assert_eq!(health["status"], "ok");
+    assert_eq!(
+        health["store"],
+        if store == Store::Postgres {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
+    assert!(health["log_head"].as_i64().unwrap_or(0) > 300, "{health}");
+    server.kill().await.expect("stopped");
+
+    let listed = khaki(&database)
+        .args(["events", "--limit", "5"])
+        .output()
+        .await
+        .expect("events runs");
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["event_type"], "AccountOpened");
+    assert!(lines
+        .iter()
+        .all(|e| e["metadata"]["correlation_id"].is_string()));
+}
+
+async fn the_first_administrator_is_created_from_the_command_line(store: Store) {
+    let database = TestDatabase::create(store).await;
+    let init = |password: &'static str| {
+        let mut command = khaki(&database);
+        command
+            .args(["init", "--admin-username", "chief", "--password-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        async move {
+            let mut child = command.spawn().expect("init starts");
+            let mut stdin = child.stdin.take().expect("stdin");
+            stdin
+                .write_all(format!("{password}\n").as_bytes())
+                .await
+                .expect("written");
+            drop(stdin);
+            child.wait_with_output().await.expect("init ends")
+        }
+    };
+    let short = init("short").await;
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+    let made = init("a long enough secret").await;
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let again = init("a long enough secret").await;
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already taken"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
