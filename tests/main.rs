@@ -7,4 +7,5 @@ mod cli;
 mod concurrency;
 mod health;
 mod log;
+mod projections;
 mod staff;

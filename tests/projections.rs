@@ -1,0 +1,1 @@
+//! Read models through the real stores (scenarios added with the projection runner).
