@@ -17,33 +17,18 @@ on_both_stores!(
 
 fn khaki(database: &TestDatabase) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_khaki"));
-    command
-        .args(database.flags())
-        .env_remove("DATABASE_URL")
-        .env_remove("KHAKI_DATA")
-        .kill_on_drop(true);
+    command.args(database.flags()).env_remove("DATABASE_URL").env_remove("KHAKI_DATA").kill_on_drop(true);
     command
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 async fn a_demo_estate_is_served_and_its_events_listed(store: Store) {
     let database = TestDatabase::create(store).await;
-    let demo = khaki(&database)
-        .args(["demo", "--requests", "25"])
-        .output()
-        .await
-        .expect("demo runs");
-    assert!(
-        demo.status.success(),
-        "demo failed: {}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    let demo = khaki(&database).args(["demo", "--requests", "25"]).output().await.expect("demo runs");
+    assert!(demo.status.success(), "demo failed: {}", String::from_utf8_lossy(&demo.stderr));
     assert!(String::from_utf8_lossy(&demo.stdout).contains("demo estate ready"));
 
     let port = free_port();
@@ -55,48 +40,26 @@ async fn a_demo_estate_is_served_and_its_events_listed(store: Store) {
     let client = reqwest::Client::new();
     let mut health = None;
     for _ in 0..100 {
-        if let Ok(response) = client
-            .get(format!("http://127.0.0.1:{port}/health"))
-            .send()
-            .await
-        {
-            health = Some(
-                response
-                    .json::<serde_json::Value>()
-                    .await
-                    .expect("health is JSON"),
-            );
+        if let Ok(response) = client.get(format!("http://127.0.0.1:{port}/health")).send().await {
+            health = Some(response.json::<serde_json::Value>().await.expect("health is JSON"));
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let health = health.expect("the server answered");
     assert_eq!(health["status"], "ok");
-    assert_eq!(
-        health["store"],
-        if store == Store::Postgres {
-            "postgres"
-        } else {
-            "sqlite"
-        }
-    );
+    assert_eq!(health["store"], if store == Store::Postgres { "postgres" } else { "sqlite" });
     assert!(health["log_head"].as_i64().unwrap_or(0) > 300, "{health}");
     server.kill().await.expect("stopped");
 
-    let listed = khaki(&database)
-        .args(["events", "--limit", "5"])
-        .output()
-        .await
-        .expect("events runs");
+    let listed = khaki(&database).args(["events", "--limit", "5"]).output().await.expect("events runs");
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&listed.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
     assert_eq!(lines.len(), 5);
     assert_eq!(lines[0]["event_type"], "AccountOpened");
-    assert!(lines
-        .iter()
-        .all(|e| e["metadata"]["correlation_id"].is_string()));
+    assert!(lines.iter().all(|e| e["metadata"]["correlation_id"].is_string()));
 }
 
 async fn the_first_administrator_is_created_from_the_command_line(store: Store) {
@@ -111,10 +74,7 @@ async fn the_first_administrator_is_created_from_the_command_line(store: Store) 
         async move {
             let mut child = command.spawn().expect("init starts");
             let mut stdin = child.stdin.take().expect("stdin");
-            stdin
-                .write_all(format!("{password}\n").as_bytes())
-                .await
-                .expect("written");
+            stdin.write_all(format!("{password}\n").as_bytes()).await.expect("written");
             drop(stdin);
             child.wait_with_output().await.expect("init ends")
         }
@@ -123,11 +83,7 @@ async fn the_first_administrator_is_created_from_the_command_line(store: Store) 
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
     let made = init("a long enough secret").await;
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let again = init("a long enough secret").await;
     assert!(!again.status.success());
     assert!(

@@ -23,16 +23,9 @@ on_both_stores!(
 /// Every committed event, once the reader has caught up with all of them (a transaction still
 /// open elsewhere on the server, such as another test's, holds readers back for a moment).
 async fn all_events(db: &Database) -> Vec<RecordedEvent> {
-    let total: i64 = with_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM events")
-        .fetch_one(pool)
-        .await)
-    .expect("countable");
-    read_at_least(
-        db,
-        Cursor::default(),
-        usize::try_from(total).expect("count"),
-    )
-    .await
+    let total: i64 = with_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await)
+        .expect("countable");
+    read_at_least(db, Cursor::default(), usize::try_from(total).expect("count")).await
 }
 
 /// Reads after `cursor` until `count` events are there: a transaction still open elsewhere on the
@@ -55,18 +48,12 @@ async fn the_database_refuses_to_change_or_delete_events(store: Store) {
     estate.submit(&resident, "Painting").await;
     let db = app.log.database();
     let before = all_events(db).await.len();
-    let mut statements = vec![
-        "UPDATE events SET event_type = 'Forged'",
-        "DELETE FROM events",
-    ];
+    let mut statements = vec!["UPDATE events SET event_type = 'Forged'", "DELETE FROM events"];
     if db.kind() == StoreKind::Postgres {
         statements.push("TRUNCATE events");
     }
     for statement in statements {
-        let refused = with_pool!(db, |pool| sqlx::query(statement)
-            .execute(pool)
-            .await
-            .map(|_| ()));
+        let refused = with_pool!(db, |pool| sqlx::query(statement).execute(pool).await.map(|_| ()));
         let error = refused.expect_err(statement).to_string();
         assert!(error.contains("append-only"), "{statement}: {error}");
     }
@@ -105,39 +92,17 @@ async fn every_event_carries_its_metadata_and_no_personal_data(store: Store) {
     .flatten()
     .collect();
     let events = all_events(db).await;
-    assert_eq!(
-        events.len(),
-        7,
-        "accounts, staff, resident, request and comment events were recorded"
-    );
+    assert_eq!(events.len(), 7, "accounts, staff, resident, request and comment events were recorded");
     for event in &events {
-        for key in [
-            "actor",
-            "actor_role",
-            "recorded_at",
-            "correlation_id",
-            "command",
-            "command_id",
-        ] {
-            assert!(
-                event.metadata.get(key).is_some(),
-                "{} lacks metadata '{key}'",
-                event.event_type
-            );
+        for key in ["actor", "actor_role", "recorded_at", "correlation_id", "command", "command_id"] {
+            assert!(event.metadata.get(key).is_some(), "{} lacks metadata '{key}'", event.event_type);
         }
         let payload = event.payload.to_string();
         for secret in &personal {
-            assert!(
-                !payload.contains(secret.as_str()),
-                "{} carries personal data '{secret}'",
-                event.event_type
-            );
+            assert!(!payload.contains(secret.as_str()), "{} carries personal data '{secret}'", event.event_type);
         }
     }
-    let comment = events
-        .iter()
-        .find(|e| e.event_type == "CommentPosted")
-        .expect("comment recorded");
+    let comment = events.iter().find(|e| e.event_type == "CommentPosted").expect("comment recorded");
     assert_eq!(comment.metadata["actor"], plumber.account.to_string());
     assert_eq!(comment.metadata["actor_role"], "plumber");
 }
@@ -151,11 +116,7 @@ async fn a_reader_never_skips_a_transaction_that_commits_late(store: Store) {
     let (slow_request, _) = estate.submit(&resident, "Painting").await;
     let (fast_request, _) = estate.submit(&resident, "Painting").await;
     let db = app.log.database().clone();
-    let head = all_events(&db)
-        .await
-        .last()
-        .map(RecordedEvent::cursor)
-        .expect("events so far");
+    let head = all_events(&db).await.last().map(RecordedEvent::cursor).expect("events so far");
 
     // The slow writer appends and holds its transaction open.
     let comment = || RequestCommand::Comment {
@@ -164,20 +125,10 @@ async fn a_reader_never_skips_a_transaction_that_commits_late(store: Store) {
         internal: false,
     };
     let origin = Origin::new(resident.clone());
-    let loaded = app
-        .log
-        .load::<MaintenanceRequest>(&slow_request.to_string())
-        .await
-        .expect("loads");
-    let decided = loaded
-        .decide("comment", origin.issue(comment()))
-        .await
-        .expect("allowed");
+    let loaded = app.log.load::<MaintenanceRequest>(&slow_request.to_string()).await.expect("loads");
+    let decided = loaded.decide("comment", origin.issue(comment())).await.expect("allowed");
     let mut slow = app.log.begin().await.expect("begins");
-    let slow_appended = decided
-        .append_to(&app.log, &mut slow, &origin, uuid::Uuid::new_v4())
-        .await
-        .expect("appended");
+    let slow_appended = decided.append_to(&app.log, &mut slow, &origin, uuid::Uuid::new_v4()).await.expect("appended");
 
     // Meanwhile a second server commits a later event (on SQLite it waits for the write lock).
     let second: EventLog = app.second_server().await;
@@ -195,28 +146,16 @@ async fn a_reader_never_skips_a_transaction_that_commits_late(store: Store) {
     });
     tokio::time::sleep(Duration::from_millis(400)).await;
     let while_open = read_after(&db, head, 100).await.expect("readable");
-    assert!(
-        while_open.is_empty(),
-        "nothing may be handed out past an open transaction: {while_open:?}"
-    );
+    assert!(while_open.is_empty(), "nothing may be handed out past an open transaction: {while_open:?}");
 
     slow.commit().await.expect("slow commit");
-    let fast_appended = fast
-        .await
-        .expect("task ran")
-        .expect("fast comment recorded");
+    let fast_appended = fast.await.expect("task ran").expect("fast comment recorded");
     let after = read_at_least(&db, head, 2).await;
     let positions: Vec<i64> = after.iter().map(|e| e.position).collect();
     assert_eq!(
         positions,
-        vec![
-            slow_appended.position.expect("slow"),
-            fast_appended.position.expect("fast")
-        ],
+        vec![slow_appended.position.expect("slow"), fast_appended.position.expect("fast")],
         "both, in commit-safe order"
     );
-    assert!(
-        slow_appended.position < fast_appended.position,
-        "the late committer holds the earlier position"
-    );
+    assert!(slow_appended.position < fast_appended.position, "the late committer holds the earlier position");
 }

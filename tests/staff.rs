@@ -26,11 +26,7 @@ on_both_stores!(
 );
 
 async fn status(app: &TestApp, id: RequestId) -> Status {
-    let loaded = app
-        .log
-        .load::<MaintenanceRequest>(&id.to_string())
-        .await
-        .expect("loads");
+    let loaded = app.log.load::<MaintenanceRequest>(&id.to_string()).await.expect("loads");
     loaded.state.filed().expect("filed").status()
 }
 
@@ -41,40 +37,22 @@ async fn deactivating_a_staff_member_returns_their_open_requests_for_reassignmen
     let plumber = estate.staff(StaffRole::Plumber).await;
     let resident = estate.resident().await;
     let as_manager = Origin::new(manager.clone());
-    let to = AssignTo {
-        staff: plumber.account,
-        due: None,
-        estimated_cost: None,
-    };
+    let to = AssignTo { staff: plumber.account, due: None, estimated_cost: None };
     let mut ids = Vec::new();
     for _ in 0..3 {
         let (id, _) = estate.submit(&resident, "Plumbing issue").await;
-        requests::assign(&app.log, &as_manager, id, to.clone())
-            .await
-            .expect("assigned");
+        requests::assign(&app.log, &as_manager, id, to.clone()).await.expect("assigned");
         ids.push(id);
     }
     let as_plumber = Origin::new(plumber.clone());
-    requests::start_work(&app.log, &as_plumber, ids[1])
-        .await
-        .expect("started");
-    requests::start_work(&app.log, &as_plumber, ids[2])
-        .await
-        .expect("started");
-    requests::resolve(&app.log, &as_plumber, ids[2], None, None)
-        .await
-        .expect("resolved");
+    requests::start_work(&app.log, &as_plumber, ids[1]).await.expect("started");
+    requests::start_work(&app.log, &as_plumber, ids[2]).await.expect("started");
+    requests::resolve(&app.log, &as_plumber, ids[2], None, None).await.expect("resolved");
 
-    let (_, returned) = staff::deactivate(&app.log, &estate.as_admin(), plumber.account)
-        .await
-        .expect("deactivated");
+    let (_, returned) = staff::deactivate(&app.log, &estate.as_admin(), plumber.account).await.expect("deactivated");
     assert_eq!(returned.len(), 2);
     assert_eq!(
-        [
-            status(&app, ids[0]).await,
-            status(&app, ids[1]).await,
-            status(&app, ids[2]).await
-        ],
+        [status(&app, ids[0]).await, status(&app, ids[1]).await, status(&app, ids[2]).await],
         [Status::Acknowledged, Status::Acknowledged, Status::Resolved]
     );
     let db = app.log.database();
@@ -86,13 +64,8 @@ async fn deactivating_a_staff_member_returns_their_open_requests_for_reassignmen
     })
     .expect("ledger");
     assert_eq!(open, 0);
-    let again = requests::assign(&app.log, &as_manager, ids[0], to)
-        .await
-        .expect_err("no work for the deactivated");
-    assert!(
-        matches!(&again, CommandError::Refused(r) if r.code() == "not_assignable"),
-        "{again}"
-    );
+    let again = requests::assign(&app.log, &as_manager, ids[0], to).await.expect_err("no work for the deactivated");
+    assert!(matches!(&again, CommandError::Refused(r) if r.code() == "not_assignable"), "{again}");
 }
 
 async fn racing_supervisor_changes_never_close_a_loop(store: Store) {
@@ -112,27 +85,15 @@ async fn racing_supervisor_changes_never_close_a_loop(store: Store) {
             let origin = estate.as_admin();
             tokio::spawn(async move { set_supervisor(&log, &origin, member, Some(boss)).await })
         });
-        let results: Vec<_> = join_all(races)
-            .await
-            .into_iter()
-            .map(|r| r.expect("task ran"))
-            .collect();
+        let results: Vec<_> = join_all(races).await.into_iter().map(|r| r.expect("task ran")).collect();
         let made = results.iter().filter(|r| r.is_ok()).count();
-        assert_eq!(
-            made, 2,
-            "two links are fine, the third closes a loop: {results:?}"
-        );
-        assert!(results
-            .iter()
-            .any(|r| matches!(r, Err(CommandError::Refused(x)) if x.code() == "supervisor_cycle")));
+        assert_eq!(made, 2, "two links are fine, the third closes a loop: {results:?}");
+        assert!(results.iter().any(|r| matches!(r, Err(CommandError::Refused(x)) if x.code() == "supervisor_cycle")));
     }
     let db = app.log.database();
-    let links: Vec<(uuid::Uuid, Option<uuid::Uuid>)> = with_pool!(db, |pool| sqlx::query_as(
-        "SELECT staff_id, supervisor_id FROM staff_ledger"
-    )
-    .fetch_all(pool)
-    .await)
-    .expect("ledger");
+    let links: Vec<(uuid::Uuid, Option<uuid::Uuid>)> =
+        with_pool!(db, |pool| sqlx::query_as("SELECT staff_id, supervisor_id FROM staff_ledger").fetch_all(pool).await)
+            .expect("ledger");
     for (start, _) in &links {
         let mut seen = vec![*start];
         let mut at = *start;
@@ -165,37 +126,19 @@ async fn an_employee_id_is_taken_once_even_when_raced(store: Store) {
         let origin = estate.as_admin();
         tokio::spawn(async move { staff::onboard(&log, &origin, new).await })
     });
-    let results: Vec<_> = join_all(races)
-        .await
-        .into_iter()
-        .map(|r| r.expect("task ran"))
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        1,
-        "{results:?}"
-    );
+    let results: Vec<_> = join_all(races).await.into_iter().map(|r| r.expect("task ran")).collect();
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
     assert!(results
         .iter()
         .filter_map(|r| r.as_ref().err())
-        .all(|e| matches!(
-            e,
-            CommandError::Duplicate {
-                field: "employee_id",
-                ..
-            }
-        )));
+        .all(|e| matches!(e, CommandError::Duplicate { field: "employee_id", .. })));
     let db = app.log.database();
-    let staff_accounts: i64 = with_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM accounts WHERE kind = 'staff'"
-    )
-    .fetch_one(pool)
-    .await)
-    .expect("count");
-    assert_eq!(
-        staff_accounts, 1,
-        "a refused onboarding leaves no account behind"
-    );
+    let staff_accounts: i64 =
+        with_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE kind = 'staff'")
+            .fetch_one(pool)
+            .await)
+        .expect("count");
+    assert_eq!(staff_accounts, 1, "a refused onboarding leaves no account behind");
 }
 
 async fn a_username_is_taken_once_whatever_its_case_even_when_raced(store: Store) {
@@ -203,31 +146,16 @@ async fn a_username_is_taken_once_whatever_its_case_even_when_raced(store: Store
     let servers = [app.log.clone(), Arc::new(app.second_server().await)];
     let races = (0..10).map(|n| {
         let log = servers[n % 2].clone();
-        let mut account =
-            crate::support::estate::account_named(if n % 2 == 0 { "Asha.Rao" } else { "asha.rao" });
+        let mut account = crate::support::estate::account_named(if n % 2 == 0 { "Asha.Rao" } else { "asha.rao" });
         account.email = Some(format!("asha{n}@estate.invalid"));
         tokio::spawn(async move { open_account(&log, &Origin::system(), &account, false).await })
     });
-    let results: Vec<_> = join_all(races)
-        .await
-        .into_iter()
-        .map(|r| r.expect("task ran"))
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        1,
-        "{results:?}"
-    );
+    let results: Vec<_> = join_all(races).await.into_iter().map(|r| r.expect("task ran")).collect();
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
     assert!(results
         .iter()
         .filter_map(|r| r.as_ref().err())
-        .all(|e| matches!(
-            e,
-            CommandError::Duplicate {
-                field: "username",
-                ..
-            }
-        )));
+        .all(|e| matches!(e, CommandError::Duplicate { field: "username", .. })));
     assert!(Username::parse("asha.rao").is_ok());
 }
 
@@ -249,16 +177,8 @@ async fn a_flat_gets_one_active_owner_even_when_raced(store: Store) {
         let origin = estate.as_admin();
         tokio::spawn(async move { residents::register(&log, &origin, account, register).await })
     });
-    let results: Vec<_> = join_all(races)
-        .await
-        .into_iter()
-        .map(|r| r.expect("task ran"))
-        .collect();
-    assert_eq!(
-        results.iter().filter(|r| r.is_ok()).count(),
-        1,
-        "{results:?}"
-    );
+    let results: Vec<_> = join_all(races).await.into_iter().map(|r| r.expect("task ran")).collect();
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
     assert!(results
         .iter()
         .filter_map(|r| r.as_ref().err())

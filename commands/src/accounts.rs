@@ -67,26 +67,22 @@ pub async fn insert_account_row(
         .bind(kind.name())
         .bind(at)
         .execute(conn)
-        .await.map(|done| done.rows_affected())
+        .await
+        .map(|done| done.rows_affected())
     });
     match inserted {
         Ok(_) => Ok(()),
         Err(e) => match unique_violation(&e) {
-            Some(which) if which.contains("email") => Err(CommandError::Duplicate {
-                field: "email",
-                message: "that e-mail address is already in use".into(),
-            }),
+            Some(which) if which.contains("email") => {
+                Err(CommandError::Duplicate { field: "email", message: "that e-mail address is already in use".into() })
+            }
             Some(which) if which.contains("username") => Err(CommandError::Duplicate {
                 field: "username",
-                message: format!(
-                    "the username '{}' is already taken",
-                    account.username.as_str()
-                ),
+                message: format!("the username '{}' is already taken", account.username.as_str()),
             }),
-            Some(_) => Err(CommandError::Duplicate {
-                field: "id",
-                message: format!("account {} already exists", account.id),
-            }),
+            Some(_) => {
+                Err(CommandError::Duplicate { field: "id", message: format!("account {} already exists", account.id) })
+            }
             None => Err(e.into()),
         },
     }
@@ -102,18 +98,11 @@ pub async fn open_in(
     kind: AccountKind,
     administrator: bool,
     command_id: Uuid,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<Account>, CommandError> {
     insert_account_row(tx, account, kind, origin.at).await?;
     let loaded = log.load::<Account>(&account.id.to_string()).await?;
     let decided = loaded
-        .decide(
-            "open_account",
-            origin.issue(AccountCommand::Open {
-                id: account.id,
-                kind,
-                administrator,
-            }),
-        )
+        .decide("open_account", origin.issue(AccountCommand::Open { id: account.id, kind, administrator }))
         .await?;
     decided.append_to(log, tx, origin, command_id).await
 }
@@ -124,18 +113,10 @@ pub async fn open_account(
     origin: &Origin,
     account: &NewAccount,
     administrator: bool,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<Account>, CommandError> {
     let mut tx = log.begin().await?;
-    let executed = open_in(
-        log,
-        &mut tx,
-        origin,
-        account,
-        AccountKind::AccountOnly,
-        administrator,
-        Uuid::new_v4(),
-    )
-    .await?;
+    let executed =
+        open_in(log, &mut tx, origin, account, AccountKind::AccountOnly, administrator, Uuid::new_v4()).await?;
     tx.commit().await?;
     Ok(executed)
 }
@@ -147,15 +128,11 @@ pub async fn change_account(
     id: AccountId,
     name: &'static str,
     command: AccountCommand,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<Account>, CommandError> {
     crate::log::retrying(origin, || async {
         let loaded = log.load::<Account>(&id.to_string()).await?;
         loaded.expect_version(origin)?;
-        loaded
-            .decide(name, origin.issue(command.clone()))
-            .await?
-            .commit(log, origin)
-            .await
+        loaded.decide(name, origin.issue(command.clone())).await?.commit(log, origin).await
     })
     .await
 }
@@ -166,15 +143,10 @@ pub async fn set_password(
     origin: &Origin,
     id: AccountId,
     password_hash: &str,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<Account>, CommandError> {
     crate::log::retrying(origin, || async {
         let loaded = log.load::<Account>(&id.to_string()).await?;
-        let decided = loaded
-            .decide(
-                "change_password",
-                origin.issue(AccountCommand::RecordPasswordChange),
-            )
-            .await?;
+        let decided = loaded.decide("change_password", origin.issue(AccountCommand::RecordPasswordChange)).await?;
         let mut tx = log.begin().await?;
         with_tx!(&mut tx, |conn| {
             sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
@@ -184,9 +156,7 @@ pub async fn set_password(
                 .await
                 .map(|done| done.rows_affected())
         })?;
-        let executed = decided
-            .append_to(log, &mut tx, origin, Uuid::new_v4())
-            .await?;
+        let executed = decided.append_to(log, &mut tx, origin, Uuid::new_v4()).await?;
         tx.commit().await?;
         Ok(executed)
     })
@@ -228,9 +198,9 @@ pub async fn actor_for(db: &Database, account: AccountId) -> Result<Option<Actor
         return Ok(None);
     };
     let standing = match (row.kind.as_str(), row.role.as_deref()) {
-        ("resident", _) if row.resident_active == Some(true) => Standing::Resident {
-            committee: row.committee.unwrap_or(false),
-        },
+        ("resident", _) if row.resident_active == Some(true) => {
+            Standing::Resident { committee: row.committee.unwrap_or(false) }
+        }
         ("staff", Some(role)) => {
             let role: StaffRole = role.parse().map_err(CommandError::Log)?;
             let mut permissions = Permissions::new();
@@ -245,26 +215,15 @@ pub async fn actor_for(db: &Database, account: AccountId) -> Result<Option<Actor
                     permissions.insert(flag);
                 }
             }
-            Standing::Staff(StaffStanding {
-                role,
-                permissions,
-                employed: row.employed == Some(true),
-            })
+            Standing::Staff(StaffStanding { role, permissions, employed: row.employed == Some(true) })
         }
         _ => Standing::AccountOnly,
     };
-    Ok(Some(Actor {
-        account,
-        standing,
-        administrator: row.administrator,
-    }))
+    Ok(Some(Actor { account, standing, administrator: row.administrator }))
 }
 
 /// The account id for a username (any case), if there is one.
-pub async fn account_by_username(
-    db: &Database,
-    username: &str,
-) -> Result<Option<AccountId>, CommandError> {
+pub async fn account_by_username(db: &Database, username: &str) -> Result<Option<AccountId>, CommandError> {
     let id: Option<Uuid> = with_pool!(db, |pool| {
         sqlx::query_scalar("SELECT id FROM accounts WHERE lower(username) = lower($1)")
             .bind(username)

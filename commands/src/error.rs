@@ -48,26 +48,16 @@ pub enum CommandError {
     Conflict { what: &'static str },
     /// The caller pinned a version (If-Match) and the aggregate has moved on.
     #[error("{what} has changed since version {expected}, the version you sent; read it again")]
-    VersionMismatch {
-        what: &'static str,
-        expected: u64,
-        current: Option<u64>,
-    },
+    VersionMismatch { what: &'static str, expected: u64, current: Option<u64> },
     #[error("{0}")]
     NotFound(String),
     /// A value that must be unique is taken (username, e-mail, employee id, owner of a flat).
     #[error("{message}")]
-    Duplicate {
-        field: &'static str,
-        message: String,
-    },
+    Duplicate { field: &'static str, message: String },
     /// The input names something that breaks a rule outside any one aggregate (an unknown
     /// category, a resident who does not exist).
     #[error("{message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
+    Invalid { field: &'static str, message: String },
     #[error("the database failed: {0}")]
     Store(#[from] sqlx::Error),
     #[error("the event log could not be read: {0}")]
@@ -100,10 +90,7 @@ impl From<ResidentRefusal> for CommandError {
 
 impl CommandError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            field,
-            message: message.into(),
-        }
+        Self::Invalid { field, message: message.into() }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {

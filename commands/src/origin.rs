@@ -48,11 +48,7 @@ impl Origin {
     /// The same call acting under another actor (e.g. the system finishing what a person began),
     /// keeping the correlation id.
     pub fn acting_as(&self, actor: Actor) -> Self {
-        Self {
-            actor,
-            expected_version: None,
-            ..self.clone()
-        }
+        Self { actor, expected_version: None, ..self.clone() }
     }
 
     pub fn issue<C>(&self, command: C) -> Issued<C> {

@@ -18,25 +18,13 @@ pub async fn register(
     origin: &Origin,
     account: NewAccount,
     register: Register,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<Resident>, CommandError> {
     let loaded = log.load::<Resident>(&account.id.to_string()).await?;
     let mut tx = log.begin().await?;
     let command_id = Uuid::new_v4();
-    open_in(
-        log,
-        &mut tx,
-        origin,
-        &account,
-        AccountKind::Resident,
-        false,
-        command_id,
-    )
-    .await?;
+    open_in(log, &mut tx, origin, &account, AccountKind::Resident, false, command_id).await?;
     let executed = loaded
-        .decide(
-            "register_resident",
-            origin.issue(ResidentCommand::Register(register)),
-        )
+        .decide("register_resident", origin.issue(ResidentCommand::Register(register)))
         .await?
         .append_to(log, &mut tx, origin, command_id)
         .await?;
@@ -51,15 +39,11 @@ pub async fn change(
     id: AccountId,
     name: &'static str,
     command: ResidentCommand,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<Resident>, CommandError> {
     retrying(origin, || async {
         let loaded = log.load::<Resident>(&id.to_string()).await?;
         loaded.expect_version(origin)?;
-        loaded
-            .decide(name, origin.issue(command.clone()))
-            .await?
-            .commit(log, origin)
-            .await
+        loaded.decide(name, origin.issue(command.clone())).await?.commit(log, origin).await
     })
     .await
 }

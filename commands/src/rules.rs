@@ -17,12 +17,7 @@ pub struct Rules {
 
 impl Default for Rules {
     fn default() -> Self {
-        Self {
-            workload_limit: 10,
-            time_zone: chrono_tz::Asia::Kolkata,
-            level_two_after_hours: 24,
-            auto_close_days: 7,
-        }
+        Self { workload_limit: 10, time_zone: chrono_tz::Asia::Kolkata, level_two_after_hours: 24, auto_close_days: 7 }
     }
 }
 

@@ -12,10 +12,7 @@ use crate::ledger::reports_of;
 use crate::log::{EventLog, Loaded};
 
 /// Everyone below the actor in the reporting chain (empty for anyone not employed staff).
-pub async fn reports_for(
-    db: &Database,
-    actor: &Actor,
-) -> Result<BTreeSet<AccountId>, CommandError> {
+pub async fn reports_for(db: &Database, actor: &Actor) -> Result<BTreeSet<AccountId>, CommandError> {
     if actor.is_staff() {
         reports_of(db, actor.account).await
     } else {

@@ -42,29 +42,17 @@ pub const SYSTEM_ACCOUNT: AccountId = AccountId::from_uuid(uuid::Uuid::nil());
 
 impl Actor {
     pub fn system() -> Self {
-        Self {
-            account: SYSTEM_ACCOUNT,
-            standing: Standing::System,
-            administrator: false,
-        }
+        Self { account: SYSTEM_ACCOUNT, standing: Standing::System, administrator: false }
     }
 
     pub fn resident(account: AccountId, committee: bool) -> Self {
-        Self {
-            account,
-            standing: Standing::Resident { committee },
-            administrator: false,
-        }
+        Self { account, standing: Standing::Resident { committee }, administrator: false }
     }
 
     pub fn staff(account: AccountId, role: StaffRole, permissions: Permissions) -> Self {
         Self {
             account,
-            standing: Standing::Staff(StaffStanding {
-                role,
-                permissions,
-                employed: true,
-            }),
+            standing: Standing::Staff(StaffStanding { role, permissions, employed: true }),
             administrator: false,
         }
     }
@@ -90,8 +78,7 @@ impl Actor {
     }
 
     pub fn holds(&self, permission: Permission) -> bool {
-        self.employed_staff()
-            .is_some_and(|staff| staff.permissions.contains(&permission))
+        self.employed_staff().is_some_and(|staff| staff.permissions.contains(&permission))
     }
 
     pub fn is_committee_member(&self) -> bool {

@@ -39,9 +39,7 @@ pub enum Unassignable {
     AccountInactive,
     #[error("a {role} cannot take {trade} work")]
     CannotTakeTrade { role: StaffRole, trade: Trade },
-    #[error(
-        "the staff member already holds {open} open assignments; the workload limit is {limit}"
-    )]
+    #[error("the staff member already holds {open} open assignments; the workload limit is {limit}")]
     WorkloadLimitReached { open: u32, limit: u32 },
 }
 
@@ -55,16 +53,10 @@ impl Candidate {
             return Err(Unassignable::AccountInactive);
         }
         if !can_take_trade(self.role, &self.permissions, trade) {
-            return Err(Unassignable::CannotTakeTrade {
-                role: self.role,
-                trade,
-            });
+            return Err(Unassignable::CannotTakeTrade { role: self.role, trade });
         }
         if self.open_assignments >= workload_limit {
-            return Err(Unassignable::WorkloadLimitReached {
-                open: self.open_assignments,
-                limit: workload_limit,
-            });
+            return Err(Unassignable::WorkloadLimitReached { open: self.open_assignments, limit: workload_limit });
         }
         Ok(())
     }
@@ -91,15 +83,9 @@ pub struct RankedCandidate {
 /// Staff who can be assigned, best first: role match on the trade before managers, then fewest
 /// open assignments, then best average rating (unrated last), then longest since last assignment
 /// (never assigned first). Ties keep the input order, so callers pass a stable order.
-pub fn rank_suitable(
-    trade: Trade,
-    candidates: &[Candidate],
-    workload_limit: u32,
-) -> Vec<RankedCandidate> {
-    let mut suitable: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|c| c.assignable(trade, workload_limit).is_ok())
-        .collect();
+pub fn rank_suitable(trade: Trade, candidates: &[Candidate], workload_limit: u32) -> Vec<RankedCandidate> {
+    let mut suitable: Vec<&Candidate> =
+        candidates.iter().filter(|c| c.assignable(trade, workload_limit).is_ok()).collect();
     suitable.sort_by(|a, b| {
         b.role_matches(trade)
             .cmp(&a.role_matches(trade))
@@ -130,8 +116,7 @@ fn compare_ratings(a: &Candidate, b: &Candidate) -> Ordering {
         (0, 0) => Ordering::Equal,
         (0, _) => Ordering::Less,
         (_, 0) => Ordering::Greater,
-        (ca, cb) => (u64::from(a.rating_sum) * u64::from(cb))
-            .cmp(&(u64::from(b.rating_sum) * u64::from(ca))),
+        (ca, cb) => (u64::from(a.rating_sum) * u64::from(cb)).cmp(&(u64::from(b.rating_sum) * u64::from(ca))),
     }
 }
 
@@ -170,48 +155,21 @@ mod tests {
         let plumber = candidate(1, StaffRole::Plumber);
         assert_eq!(plumber.assignable(Trade::Plumbing, 10), Ok(()));
         let cases = [
-            (
-                Candidate {
-                    employed: false,
-                    ..plumber.clone()
-                },
-                Trade::Plumbing,
-                Unassignable::NotEmployed,
-            ),
-            (
-                Candidate {
-                    account_active: false,
-                    ..plumber.clone()
-                },
-                Trade::Plumbing,
-                Unassignable::AccountInactive,
-            ),
+            (Candidate { employed: false, ..plumber.clone() }, Trade::Plumbing, Unassignable::NotEmployed),
+            (Candidate { account_active: false, ..plumber.clone() }, Trade::Plumbing, Unassignable::AccountInactive),
             (
                 plumber.clone(),
                 Trade::Electrical,
-                Unassignable::CannotTakeTrade {
-                    role: StaffRole::Plumber,
-                    trade: Trade::Electrical,
-                },
+                Unassignable::CannotTakeTrade { role: StaffRole::Plumber, trade: Trade::Electrical },
             ),
             (
-                Candidate {
-                    open_assignments: 10,
-                    ..plumber.clone()
-                },
+                Candidate { open_assignments: 10, ..plumber.clone() },
                 Trade::Plumbing,
-                Unassignable::WorkloadLimitReached {
-                    open: 10,
-                    limit: 10,
-                },
+                Unassignable::WorkloadLimitReached { open: 10, limit: 10 },
             ),
         ];
         for (who, trade, expected) in cases {
-            assert_eq!(
-                who.assignable(trade, 10),
-                Err(expected.clone()),
-                "{expected}"
-            );
+            assert_eq!(who.assignable(trade, 10), Err(expected.clone()), "{expected}");
         }
     }
 
@@ -219,22 +177,11 @@ mod tests {
     fn role_match_comes_before_managers_then_workload_then_rating_then_idle_time() {
         let at = |h| Utc.with_ymd_and_hms(2026, 3, 1, h, 0, 0).single();
         let manager = candidate(1, StaffRole::FacilityManager);
-        let busy = Candidate {
-            open_assignments: 3,
-            ..candidate(2, StaffRole::Plumber)
-        };
-        let well_rated = Candidate {
-            open_assignments: 1,
-            rating_sum: 9,
-            rating_count: 2,
-            ..candidate(3, StaffRole::Plumber)
-        };
-        let poorly_rated = Candidate {
-            open_assignments: 1,
-            rating_sum: 4,
-            rating_count: 1,
-            ..candidate(4, StaffRole::Plumber)
-        };
+        let busy = Candidate { open_assignments: 3, ..candidate(2, StaffRole::Plumber) };
+        let well_rated =
+            Candidate { open_assignments: 1, rating_sum: 9, rating_count: 2, ..candidate(3, StaffRole::Plumber) };
+        let poorly_rated =
+            Candidate { open_assignments: 1, rating_sum: 4, rating_count: 1, ..candidate(4, StaffRole::Plumber) };
         let recent = Candidate {
             open_assignments: 1,
             rating_sum: 9,
@@ -249,10 +196,7 @@ mod tests {
             last_assigned_at: at(1),
             ..candidate(6, StaffRole::Plumber)
         };
-        let full = Candidate {
-            open_assignments: 10,
-            ..candidate(7, StaffRole::Plumber)
-        };
+        let full = Candidate { open_assignments: 10, ..candidate(7, StaffRole::Plumber) };
         let electrician = candidate(8, StaffRole::Electrician);
         let all = [
             manager.clone(),
@@ -264,33 +208,16 @@ mod tests {
             full,
             electrician,
         ];
-        let order: Vec<_> = rank_suitable(Trade::Plumbing, &all, 10)
-            .iter()
-            .map(|r| r.staff)
-            .collect();
+        let order: Vec<_> = rank_suitable(Trade::Plumbing, &all, 10).iter().map(|r| r.staff).collect();
         assert_eq!(
             order,
-            vec![
-                well_rated.staff,
-                long_ago.staff,
-                recent.staff,
-                poorly_rated.staff,
-                busy.staff,
-                manager.staff
-            ]
+            vec![well_rated.staff, long_ago.staff, recent.staff, poorly_rated.staff, busy.staff, manager.staff]
         );
     }
 
     #[test]
     fn ranks_count_from_one() {
-        let ranked = rank_suitable(
-            Trade::General,
-            &[candidate(1, StaffRole::FacilityManager)],
-            10,
-        );
-        assert_eq!(
-            ranked.first().map(|r| (r.rank, r.role_matches_trade)),
-            Some((1, false))
-        );
+        let ranked = rank_suitable(Trade::General, &[candidate(1, StaffRole::FacilityManager)], 10);
+        assert_eq!(ranked.first().map(|r| (r.rank, r.role_matches_trade)), Some((1, false)));
     }
 }

@@ -55,10 +55,7 @@ impl FromStr for Trade {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|trade| trade.name() == text)
-            .ok_or_else(|| format!("unknown trade '{text}'"))
+        Self::ALL.into_iter().find(|trade| trade.name() == text).ok_or_else(|| format!("unknown trade '{text}'"))
     }
 }
 
@@ -114,12 +111,7 @@ mod tests {
         assert_eq!(catalogue.len(), 14);
         let gas = &catalogue[0];
         assert_eq!(
-            (
-                gas.name.as_str(),
-                gas.trade,
-                gas.max_priority,
-                gas.target_hours
-            ),
+            (gas.name.as_str(), gas.trade, gas.max_priority, gas.target_hours),
             ("Gas leak", Trade::General, Priority::Emergency, 1)
         );
         let mut names: Vec<_> = catalogue.iter().map(|c| c.name.as_str()).collect();

@@ -37,11 +37,7 @@ impl EventMetadata {
         let mut map = HashMap::from([
             ("actor".to_owned(), self.actor.to_string()),
             ("actor_role".to_owned(), self.actor_role.clone()),
-            (
-                "recorded_at".to_owned(),
-                self.recorded_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            ),
+            ("recorded_at".to_owned(), self.recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
             ("correlation_id".to_owned(), self.correlation_id.to_string()),
             ("command".to_owned(), self.command.clone()),
             ("command_id".to_owned(), self.command_id.to_string()),
@@ -61,17 +57,13 @@ impl EventMetadata {
             key: &'static str,
             parse: impl Fn(&'m str) -> Option<T>,
         ) -> Result<T, MetadataError> {
-            map.get(key)
-                .and_then(|v| parse(v))
-                .ok_or(MetadataError(key))
+            map.get(key).and_then(|v| parse(v)).ok_or(MetadataError(key))
         }
         Ok(Self {
             actor: field(map, "actor", |v| v.parse().ok())?,
             actor_role: field(map, "actor_role", |v| Some(v.to_owned()))?,
             recorded_at: field(map, "recorded_at", |v| {
-                DateTime::parse_from_rfc3339(v)
-                    .ok()
-                    .map(|t| t.with_timezone(&Utc))
+                DateTime::parse_from_rfc3339(v).ok().map(|t| t.with_timezone(&Utc))
             })?,
             correlation_id: field(map, "correlation_id", |v| v.parse().ok())?,
             command: field(map, "command", |v| Some(v.to_owned()))?,
@@ -105,9 +97,6 @@ mod tests {
 
     #[test]
     fn a_missing_field_is_named() {
-        assert_eq!(
-            EventMetadata::from_map(&HashMap::new()),
-            Err(MetadataError("actor"))
-        );
+        assert_eq!(EventMetadata::from_map(&HashMap::new()), Err(MetadataError("actor")));
     }
 }

@@ -59,10 +59,7 @@ impl Rupees {
         }
         let whole: i64 = whole.parse().map_err(|_| RupeesError::TooLarge)?;
         let fraction: i64 = format!("{fraction:0<2}").parse().unwrap_or(0);
-        let paise = whole
-            .checked_mul(100)
-            .and_then(|p| p.checked_add(fraction))
-            .ok_or(RupeesError::TooLarge)?;
+        let paise = whole.checked_mul(100).and_then(|p| p.checked_add(fraction)).ok_or(RupeesError::TooLarge)?;
         Self::from_paise(paise)
     }
 
@@ -103,10 +100,7 @@ impl<'de> Deserialize<'de> for Rupees {
         }
         let parsed = match Written::deserialize(deserializer)? {
             Written::Text(text) => Rupees::parse(&text),
-            Written::Whole(whole) => whole
-                .checked_mul(100)
-                .ok_or(RupeesError::TooLarge)
-                .and_then(Rupees::from_paise),
+            Written::Whole(whole) => whole.checked_mul(100).ok_or(RupeesError::TooLarge).and_then(Rupees::from_paise),
             Written::Decimal(number) => {
                 let paise = number * 100.0;
                 if !paise.is_finite() {
@@ -131,11 +125,7 @@ mod tests {
     #[test]
     fn amounts_are_read_and_written_with_two_decimals() {
         for (text, shown) in [("0", "0.00"), ("12.5", "12.50"), ("1250.05", "1250.05")] {
-            assert_eq!(
-                Rupees::parse(text).map(|r| r.to_string()),
-                Ok(shown.into()),
-                "{text}"
-            );
+            assert_eq!(Rupees::parse(text).map(|r| r.to_string()), Ok(shown.into()), "{text}");
         }
     }
 
@@ -160,9 +150,6 @@ mod tests {
         assert_eq!(amount.paise(), 199_999);
         assert!(serde_json::from_str::<Rupees>("0.001").is_err());
         assert!(serde_json::from_str::<Rupees>("-5").is_err());
-        assert_eq!(
-            serde_json::to_string(&amount).expect("serialises"),
-            "\"1999.99\""
-        );
+        assert_eq!(serde_json::to_string(&amount).expect("serialises"), "\"1999.99\"");
     }
 }

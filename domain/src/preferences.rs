@@ -15,10 +15,6 @@ pub struct NotificationPreferences {
 impl Default for NotificationPreferences {
     /// A resident's defaults: e-mail on, SMS off, urgent-only off.
     fn default() -> Self {
-        Self {
-            email: true,
-            sms: false,
-            urgent_only: false,
-        }
+        Self { email: true, sms: false, urgent_only: false }
     }
 }

@@ -37,13 +37,8 @@ pub enum Permission {
 pub type Permissions = BTreeSet<Permission>;
 
 impl Permission {
-    pub const ALL: [Permission; 5] = [
-        Self::AccessAllRequests,
-        Self::Assign,
-        Self::Close,
-        Self::ManageFinances,
-        Self::SendAnnouncements,
-    ];
+    pub const ALL: [Permission; 5] =
+        [Self::AccessAllRequests, Self::Assign, Self::Close, Self::ManageFinances, Self::SendAnnouncements];
 
     pub const fn name(self) -> &'static str {
         match self {
@@ -66,10 +61,7 @@ impl FromStr for Permission {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.name() == text)
-            .ok_or_else(|| format!("unknown permission '{text}'"))
+        Self::ALL.into_iter().find(|p| p.name() == text).ok_or_else(|| format!("unknown permission '{text}'"))
     }
 }
 
@@ -129,21 +121,11 @@ impl StaffRole {
     /// everything; electrician and plumber SMS for urgent matters only; others e-mail and in-app.
     pub fn default_notifications(self) -> NotificationPreferences {
         match self {
-            Self::FacilityManager | Self::SecurityHead => NotificationPreferences {
-                email: true,
-                sms: true,
-                urgent_only: false,
-            },
-            Self::Electrician | Self::Plumber => NotificationPreferences {
-                email: false,
-                sms: true,
-                urgent_only: true,
-            },
-            _ => NotificationPreferences {
-                email: true,
-                sms: false,
-                urgent_only: false,
-            },
+            Self::FacilityManager | Self::SecurityHead => {
+                NotificationPreferences { email: true, sms: true, urgent_only: false }
+            }
+            Self::Electrician | Self::Plumber => NotificationPreferences { email: false, sms: true, urgent_only: true },
+            _ => NotificationPreferences { email: true, sms: false, urgent_only: false },
         }
     }
 }
@@ -164,10 +146,7 @@ impl FromStr for StaffRole {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.name() == text)
-            .ok_or_else(|| format!("unknown staff role '{text}'"))
+        Self::ALL.into_iter().find(|r| r.name() == text).ok_or_else(|| format!("unknown staff role '{text}'"))
     }
 }
 
@@ -181,10 +160,7 @@ mod tests {
     fn each_role_starts_with_its_row_of_the_permission_table() {
         let table = [
             (StaffRole::FacilityManager, [true, true, true, false, true]),
-            (
-                StaffRole::MaintenanceSupervisor,
-                [true, true, true, false, false],
-            ),
+            (StaffRole::MaintenanceSupervisor, [true, true, true, false, false]),
             (StaffRole::Accountant, [false, false, false, true, true]),
             (StaffRole::SecurityHead, [false, false, false, false, true]),
             (StaffRole::Electrician, [false, false, true, false, false]),
@@ -194,14 +170,7 @@ mod tests {
         ];
         for (role, row) in table {
             let held = role.default_permissions();
-            let got = [
-                AccessAllRequests,
-                Assign,
-                Close,
-                ManageFinances,
-                SendAnnouncements,
-            ]
-            .map(|p| held.contains(&p));
+            let got = [AccessAllRequests, Assign, Close, ManageFinances, SendAnnouncements].map(|p| held.contains(&p));
             assert_eq!(got, row, "{role}");
         }
     }
@@ -221,11 +190,7 @@ mod tests {
             (StaffRole::MaintenanceSupervisor, Trade::General, true),
         ];
         for (role, trade, expected) in cases {
-            assert_eq!(
-                can_take_trade(role, &role.default_permissions(), trade),
-                expected,
-                "{role} on {trade}"
-            );
+            assert_eq!(can_take_trade(role, &role.default_permissions(), trade), expected, "{role} on {trade}");
         }
     }
 
@@ -233,11 +198,7 @@ mod tests {
     fn a_manager_without_access_all_takes_no_trade() {
         let mut flags = StaffRole::FacilityManager.default_permissions();
         flags.remove(&AccessAllRequests);
-        assert!(!can_take_trade(
-            StaffRole::FacilityManager,
-            &flags,
-            Trade::General
-        ));
+        assert!(!can_take_trade(StaffRole::FacilityManager, &flags, Trade::General));
     }
 
     #[test]

@@ -101,15 +101,9 @@ mod tests {
 
     #[test]
     fn malformed_ticket_numbers_are_refused() {
-        for text in [
-            "",
-            "MNT-2026-1",
-            "MNT-26-0001",
-            "mnt-2026-0001",
-            "MNT-2026-00001",
-            "MNT-2026-0000",
-            "MNT-2026-12a4",
-        ] {
+        for text in
+            ["", "MNT-2026-1", "MNT-26-0001", "mnt-2026-0001", "MNT-2026-00001", "MNT-2026-0000", "MNT-2026-12a4"]
+        {
             assert_eq!(TicketNumber::parse(text), Err(TicketNumberError), "{text}");
         }
     }

@@ -117,11 +117,7 @@ pub enum TextError {
     #[error("{field} must not be empty")]
     Empty { field: &'static str },
     #[error("{field} is {length} characters long; at most {max} are allowed")]
-    TooLong {
-        field: &'static str,
-        length: usize,
-        max: usize,
-    },
+    TooLong { field: &'static str, length: usize, max: usize },
 }
 
 impl Text {
@@ -189,19 +185,10 @@ mod tests {
 
     #[test]
     fn texts_are_trimmed_and_counted_in_characters() {
-        assert_eq!(
-            Text::parse("title", "  Leak  ", 10).map(|t| t.to_string()),
-            Ok("Leak".into())
-        );
-        assert_eq!(
-            Text::parse("title", "   ", 10),
-            Err(TextError::Empty { field: "title" })
-        );
+        assert_eq!(Text::parse("title", "  Leak  ", 10).map(|t| t.to_string()), Ok("Leak".into()));
+        assert_eq!(Text::parse("title", "   ", 10), Err(TextError::Empty { field: "title" }));
         let devanagari = "नल".repeat(100);
         assert!(Text::parse("title", &devanagari, 200).is_ok());
-        assert!(matches!(
-            Text::parse("title", &devanagari, 199),
-            Err(TextError::TooLong { length: 200, .. })
-        ));
+        assert!(matches!(Text::parse("title", &devanagari, 199), Err(TextError::TooLong { length: 200, .. })));
     }
 }

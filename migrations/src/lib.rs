@@ -97,10 +97,7 @@ macro_rules! with_tx {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error("cannot create the data folder {folder}: {source}")]
-    Folder {
-        folder: PathBuf,
-        source: std::io::Error,
-    },
+    Folder { folder: PathBuf, source: std::io::Error },
     #[error("cannot open the database: {0}")]
     Connect(#[from] sqlx::Error),
     #[error("cannot bring the database schema up to date: {0}")]
@@ -132,10 +129,8 @@ impl Database {
             }
             Location::Sqlite { file } => {
                 if let Some(folder) = file.parent().filter(|f| !f.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(folder).map_err(|source| OpenError::Folder {
-                        folder: folder.to_owned(),
-                        source,
-                    })?;
+                    std::fs::create_dir_all(folder)
+                        .map_err(|source| OpenError::Folder { folder: folder.to_owned(), source })?;
                 }
                 // Full synchronous mode: a committed command survives power loss. Never weakened
                 // for speed.
@@ -189,9 +184,7 @@ impl Database {
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match self {
             Self::Postgres(pool) => Ok(Tx::Postgres(pool.begin().await?)),
-            Self::Sqlite { writer, .. } => {
-                Ok(Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?))
-            }
+            Self::Sqlite { writer, .. } => Ok(Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)),
         }
     }
 
@@ -246,8 +239,5 @@ pub fn unique_violation(error: &sqlx::Error) -> Option<String> {
         return None;
     }
     // PostgreSQL names the constraint; SQLite names the columns in its message.
-    Some(
-        db.constraint()
-            .map_or_else(|| db.message().to_owned(), str::to_owned),
-    )
+    Some(db.constraint().map_or_else(|| db.message().to_owned(), str::to_owned))
 }

@@ -15,9 +15,7 @@ use serde_json::Value;
 
 /// Where a reader is in the log. Compare cursors, not positions: on PostgreSQL commit order is
 /// (transaction, position).
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Cursor {
     pub transaction: i64,
     pub position: i64,
@@ -41,10 +39,7 @@ pub struct RecordedEvent {
 
 impl RecordedEvent {
     pub fn cursor(&self) -> Cursor {
-        Cursor {
-            transaction: self.transaction,
-            position: self.position,
-        }
+        Cursor { transaction: self.transaction, position: self.position }
     }
 }
 
@@ -66,18 +61,9 @@ const SQLITE_AFTER: &str = "SELECT 0 AS tx, position, aggregate_type, aggregate_
 
 /// Up to `limit` committed events after `cursor`, oldest first. An empty answer means the reader
 /// is caught up with everything that can no longer be joined by a late commit.
-pub async fn read_after(
-    db: &Database,
-    cursor: Cursor,
-    limit: i64,
-) -> Result<Vec<RecordedEvent>, sqlx::Error> {
+pub async fn read_after(db: &Database, cursor: Cursor, limit: i64) -> Result<Vec<RecordedEvent>, sqlx::Error> {
     let sql = db.pick(POSTGRES_AFTER, SQLITE_AFTER);
     with_pool!(db, |pool| {
-        sqlx::query_as(sql)
-            .bind(cursor.transaction.to_string())
-            .bind(cursor.position)
-            .bind(limit)
-            .fetch_all(pool)
-            .await
+        sqlx::query_as(sql).bind(cursor.transaction.to_string()).bind(cursor.position).bind(limit).fetch_all(pool).await
     })
 }

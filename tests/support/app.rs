@@ -18,8 +18,7 @@ pub enum Store {
 
 /// The PostgreSQL server the suite creates its databases on.
 pub fn postgres_admin_url() -> String {
-    std::env::var("KHAKI_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("KHAKI_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A store that exists for one test.
@@ -46,40 +45,27 @@ impl TestDatabase {
                     Some((server, _)) => format!("{server}/{name}"),
                     None => panic!("KHAKI_TEST_POSTGRES must end in /<database>"),
                 };
-                Self {
-                    location: Location::Postgres { url },
-                    postgres_name: Some(name),
-                    _folder: None,
-                }
+                Self { location: Location::Postgres { url }, postgres_name: Some(name), _folder: None }
             }
             Store::Sqlite => {
                 let folder = tempfile::tempdir().expect("temp folder");
                 let file: PathBuf = folder.path().join("khaki.db");
-                Self {
-                    location: Location::Sqlite { file },
-                    postgres_name: None,
-                    _folder: Some(folder),
-                }
+                Self { location: Location::Sqlite { file }, postgres_name: None, _folder: Some(folder) }
             }
         }
     }
 
     pub async fn open(&self) -> Database {
-        Database::open(&self.location, 10)
-            .await
-            .expect("test store opens and migrates")
+        Database::open(&self.location, 10).await.expect("test store opens and migrates")
     }
 
     /// The data folder of an SQLite store, or the URL of a PostgreSQL one, as `khaki` flags.
     pub fn flags(&self) -> Vec<String> {
         match &self.location {
             Location::Postgres { url } => vec!["--database-url".into(), url.clone()],
-            Location::Sqlite { file } => vec![
-                "--data".into(),
-                file.parent()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
-            ],
+            Location::Sqlite { file } => {
+                vec!["--data".into(), file.parent().map(|p| p.display().to_string()).unwrap_or_default()]
+            }
         }
     }
 }
@@ -95,17 +81,11 @@ impl Drop for TestDatabase {
         }
         // Drop runs outside any runtime we may block; a thread with its own runtime does it.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async move {
-                if let Ok(mut conn) =
-                    <sqlx::PgConnection as sqlx::Connection>::connect(&postgres_admin_url()).await
-                {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
+                if let Ok(mut conn) = <sqlx::PgConnection as sqlx::Connection>::connect(&postgres_admin_url()).await {
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
                 }
             });
         });
@@ -133,9 +113,7 @@ impl TestApp {
         let db = database.open().await;
         let state = AppState::new(EventLog::new(db, rules));
         let log = state.log.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let address = listener.local_addr().expect("bound");
         let (tell, told) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -145,15 +123,7 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        Self {
-            store,
-            address,
-            log,
-            http: reqwest::Client::new(),
-            shutdown: Some(tell),
-            server: Some(server),
-            database,
-        }
+        Self { store, address, log, http: reqwest::Client::new(), shutdown: Some(tell), server: Some(server), database }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -10,9 +10,7 @@ use khaki_commands::staff::{onboard, NewStaff};
 use khaki_commands::{residents, EventLog, Origin};
 use khaki_domain::resident::{FlatNumber, Register, ResidentType};
 use khaki_domain::staff::{EmployeeId, EmploymentStatus};
-use khaki_domain::{
-    AccountId, Actor, NotificationPreferences, RequestId, StaffRole, Standing, Text, TicketNumber,
-};
+use khaki_domain::{AccountId, Actor, NotificationPreferences, RequestId, StaffRole, Standing, Text, TicketNumber};
 
 pub struct Estate<'a> {
     pub log: &'a EventLog,
@@ -47,19 +45,9 @@ impl<'a> Estate<'a> {
             phone: None,
             password_hash: None,
         };
-        open_account(log, &Origin::system(), &admin, true)
-            .await
-            .expect("administrator opened");
-        let admin = Actor {
-            account: id,
-            standing: Standing::AccountOnly,
-            administrator: true,
-        };
-        Self {
-            log,
-            admin,
-            serial: AtomicU32::new(0),
-        }
+        open_account(log, &Origin::system(), &admin, true).await.expect("administrator opened");
+        let admin = Actor { account: id, standing: Standing::AccountOnly, administrator: true };
+        Self { log, admin, serial: AtomicU32::new(0) }
     }
 
     fn next(&self) -> u32 {
@@ -72,10 +60,7 @@ impl<'a> Estate<'a> {
 
     /// The actor as the store knows them now.
     pub async fn actor(&self, id: AccountId) -> Actor {
-        actor_for(self.log.database(), id)
-            .await
-            .expect("readable")
-            .expect("active account")
+        actor_for(self.log.database(), id).await.expect("readable").expect("active account")
     }
 
     pub fn account(&self, prefix: &str) -> NewAccount {
@@ -95,12 +80,7 @@ impl<'a> Estate<'a> {
         self.staff_with(role, None, true).await
     }
 
-    pub async fn staff_with(
-        &self,
-        role: StaffRole,
-        supervisor: Option<AccountId>,
-        available_24x7: bool,
-    ) -> Actor {
+    pub async fn staff_with(&self, role: StaffRole, supervisor: Option<AccountId>, available_24x7: bool) -> Actor {
         let account = self.account(role.name().split('_').next().unwrap_or("staff"));
         let id = account.id;
         let new = NewStaff {
@@ -115,16 +95,13 @@ impl<'a> Estate<'a> {
             available_24x7,
             notifications: None,
         };
-        onboard(self.log, &self.as_admin(), new)
-            .await
-            .expect("staff onboarded");
+        onboard(self.log, &self.as_admin(), new).await.expect("staff onboarded");
         self.actor(id).await
     }
 
     pub async fn resident(&self) -> Actor {
         let n = self.next();
-        self.resident_at(&format!("A-{n}"), ResidentType::Owner)
-            .await
+        self.resident_at(&format!("A-{n}"), ResidentType::Owner).await
     }
 
     pub async fn resident_at(&self, flat: &str, kind: ResidentType) -> Actor {
@@ -138,9 +115,7 @@ impl<'a> Estate<'a> {
             move_in: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid"),
             notifications: NotificationPreferences::default(),
         };
-        residents::register(self.log, &self.as_admin(), account, register)
-            .await
-            .expect("resident registered");
+        residents::register(self.log, &self.as_admin(), account, register).await.expect("resident registered");
         self.actor(id).await
     }
 
@@ -160,9 +135,7 @@ impl<'a> Estate<'a> {
     pub async fn submit(&self, resident: &Actor, category: &str) -> (RequestId, TicketNumber) {
         let new = Self::new_request(category);
         let id = new.id;
-        let submitted = requests::submit(self.log, &Origin::new(resident.clone()), new)
-            .await
-            .expect("submitted");
+        let submitted = requests::submit(self.log, &Origin::new(resident.clone()), new).await.expect("submitted");
         (id, submitted.ticket)
     }
 }

@@ -32,11 +32,7 @@ pub async fn run(settings: &Settings, args: EventsArgs) -> Result<(), Failure> {
         let Some(last) = batch.last() else { break };
         cursor = last.cursor();
         for event in batch {
-            let wanted = event.position > args.after
-                && args
-                    .stream
-                    .as_deref()
-                    .is_none_or(|s| s == event.aggregate_id);
+            let wanted = event.position > args.after && args.stream.as_deref().is_none_or(|s| s == event.aggregate_id);
             if wanted {
                 writeln!(out, "{}", serde_json::to_string(&event)?)?;
                 printed += 1;

@@ -40,9 +40,7 @@ pub async fn run(settings: &Settings, args: InitArgs) -> Result<(), Failure> {
     let log = EventLog::new(db.clone(), settings.rules.clone());
     let account = NewAccount {
         id: AccountId::from_uuid(uuid::Uuid::new_v4()),
-        display_name: args
-            .admin_name
-            .unwrap_or_else(|| username.as_str().to_owned()),
+        display_name: args.admin_name.unwrap_or_else(|| username.as_str().to_owned()),
         username,
         email: args.admin_email,
         phone: None,

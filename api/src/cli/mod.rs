@@ -15,11 +15,7 @@ use crate::demo::{self, DemoSize};
 use crate::http::{self, AppState};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "khaki",
-    version,
-    about = "Khaki Estate: maintenance requests and staff for a housing estate"
-)]
+#[command(name = "khaki", version, about = "Khaki Estate: maintenance requests and staff for a housing estate")]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -76,15 +72,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 Database::open(&settings.location, settings.max_connections).await?,
                 settings.rules.clone(),
             );
-            let made = demo::build(
-                &log,
-                &Origin::system(),
-                DemoSize {
-                    requests: args.requests,
-                    seed: args.seed,
-                },
-            )
-            .await?;
+            let made =
+                demo::build(&log, &Origin::system(), DemoSize { requests: args.requests, seed: args.seed }).await?;
             println!("{made}");
             Ok(())
         }
@@ -93,15 +82,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
-    let listen = args
-        .listen
-        .or_else(|| settings.file.listen.clone())
-        .unwrap_or_else(|| "127.0.0.1:8080".into());
-    let address: SocketAddr = listen.parse().map_err(|_| {
-        Failure::from(format!(
-            "cannot listen on '{listen}': not an address such as 127.0.0.1:8080"
-        ))
-    })?;
+    let listen = args.listen.or_else(|| settings.file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let address: SocketAddr = listen
+        .parse()
+        .map_err(|_| Failure::from(format!("cannot listen on '{listen}': not an address such as 127.0.0.1:8080")))?;
     let db = Database::open(&settings.location, settings.max_connections).await?;
     let state = AppState::new(EventLog::new(db.clone(), settings.rules.clone()));
     let listener = tokio::net::TcpListener::bind(address).await?;
@@ -136,11 +120,8 @@ async fn shutdown_signal() {
 
 fn init_logging(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("KHAKI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter = EnvFilter::try_from_env("KHAKI_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),

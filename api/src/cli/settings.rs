@@ -85,15 +85,9 @@ pub struct FileDefaults {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("cannot read the config file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("the config file {path} is not valid: {source}")]
-    Parse {
-        path: PathBuf,
-        source: toml::de::Error,
-    },
+    Parse { path: PathBuf, source: toml::de::Error },
     #[error("unknown time zone '{0}'; use an IANA name such as Asia/Kolkata")]
     TimeZone(String),
     #[error("the database URL must start with postgres:// or postgresql://")]
@@ -113,67 +107,37 @@ impl Global {
             None => defaults.time_zone,
         };
         let rules = Rules {
-            workload_limit: self
-                .workload_limit
-                .or(file.workload_limit)
-                .unwrap_or(defaults.workload_limit),
+            workload_limit: self.workload_limit.or(file.workload_limit).unwrap_or(defaults.workload_limit),
             time_zone,
             level_two_after_hours: self
                 .level_two_after_hours
                 .or(file.level_two_after_hours)
                 .unwrap_or(defaults.level_two_after_hours),
-            auto_close_days: self
-                .auto_close_days
-                .or(file.auto_close_days)
-                .unwrap_or(defaults.auto_close_days),
+            auto_close_days: self.auto_close_days.or(file.auto_close_days).unwrap_or(defaults.auto_close_days),
         };
-        let location = match self
-            .database_url
-            .clone()
-            .or(file.database_url)
-            .filter(|url| !url.is_empty())
-        {
+        let location = match self.database_url.clone().or(file.database_url).filter(|url| !url.is_empty()) {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Location::Postgres { url }
             }
             Some(_) => return Err(SettingsError::DatabaseUrl),
             None => {
-                let folder = self
-                    .data
-                    .clone()
-                    .or(file.data)
-                    .unwrap_or_else(|| PathBuf::from("khaki-data"));
-                Location::Sqlite {
-                    file: folder.join("khaki.db"),
-                }
+                let folder = self.data.clone().or(file.data).unwrap_or_else(|| PathBuf::from("khaki-data"));
+                Location::Sqlite { file: folder.join("khaki.db") }
             }
         };
         Ok(Settings {
             location,
             rules,
             log_format: self.log_format.or(file.log_format).unwrap_or_default(),
-            max_connections: self
-                .max_connections
-                .or(file.max_connections)
-                .unwrap_or(16)
-                .max(2),
-            file: FileDefaults {
-                listen: file.listen,
-                cors_origins: file.cors_origins,
-            },
+            max_connections: self.max_connections.or(file.max_connections).unwrap_or(16).max(2),
+            file: FileDefaults { listen: file.listen, cors_origins: file.cors_origins },
         })
     }
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, SettingsError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    toml::from_str(&text).map_err(|source| SettingsError::Parse {
-        path: path.to_owned(),
-        source,
-    })
+    let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read { path: path.to_owned(), source })?;
+    toml::from_str(&text).map_err(|source| SettingsError::Parse { path: path.to_owned(), source })
 }
 
 impl fmt::Debug for Settings {
@@ -211,32 +175,18 @@ mod tests {
 
     #[test]
     fn passwords_never_show_in_debug_output() {
-        assert_eq!(
-            redact("postgres://khaki:s3cret@db:5432/estate"),
-            "postgres://khaki:***@db:5432/estate"
-        );
-        assert_eq!(
-            redact("postgres://postgres@127.0.0.1/test"),
-            "postgres://postgres@127.0.0.1/test"
-        );
-        let settings = Global {
-            database_url: Some("postgres://u:hunter2@h/d".into()),
-            ..Global::default()
-        }
-        .resolve()
-        .expect("valid");
+        assert_eq!(redact("postgres://khaki:s3cret@db:5432/estate"), "postgres://khaki:***@db:5432/estate");
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        let settings = Global { database_url: Some("postgres://u:hunter2@h/d".into()), ..Global::default() }
+            .resolve()
+            .expect("valid");
         assert!(!format!("{settings:?}").contains("hunter2"));
     }
 
     #[test]
     fn with_nothing_set_the_embedded_store_in_khaki_data_is_used() {
         let settings = Global::default().resolve().expect("valid");
-        assert_eq!(
-            settings.location,
-            Location::Sqlite {
-                file: PathBuf::from("khaki-data/khaki.db")
-            }
-        );
+        assert_eq!(settings.location, Location::Sqlite { file: PathBuf::from("khaki-data/khaki.db") });
         assert_eq!(settings.rules, Rules::default());
     }
 
@@ -244,32 +194,18 @@ mod tests {
     fn flags_win_over_the_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("khaki.toml");
-        std::fs::write(&path, "workload_limit = 4\ntime_zone = \"Europe/London\"\n")
-            .expect("written");
-        let settings = Global {
-            config: Some(path),
-            workload_limit: Some(6),
-            ..Global::default()
-        }
-        .resolve()
-        .expect("valid");
+        std::fs::write(&path, "workload_limit = 4\ntime_zone = \"Europe/London\"\n").expect("written");
+        let settings =
+            Global { config: Some(path), workload_limit: Some(6), ..Global::default() }.resolve().expect("valid");
         assert_eq!(settings.rules.workload_limit, 6);
         assert_eq!(settings.rules.time_zone, chrono_tz::Europe::London);
     }
 
     #[test]
     fn bad_settings_are_explained() {
-        let bad_zone = Global {
-            time_zone: Some("Mars/Olympus".into()),
-            ..Global::default()
-        }
-        .resolve();
+        let bad_zone = Global { time_zone: Some("Mars/Olympus".into()), ..Global::default() }.resolve();
         assert!(matches!(bad_zone, Err(SettingsError::TimeZone(_))));
-        let bad_url = Global {
-            database_url: Some("mysql://x".into()),
-            ..Global::default()
-        }
-        .resolve();
+        let bad_url = Global { database_url: Some("mysql://x".into()), ..Global::default() }.resolve();
         assert!(matches!(bad_url, Err(SettingsError::DatabaseUrl)));
     }
 }

@@ -43,35 +43,16 @@ pub async fn build(log: &EventLog, _origin: &Origin, size: DemoSize) -> Result<M
     };
     let staffing = people::staff(log, &admin, &hash, &mut rng).await?;
     let residents = people::residents(log, &admin, &hash, &mut rng).await?;
-    let walked = requests::walk(
-        log,
-        staffing.manager.id,
-        &residents,
-        size.requests,
-        &mut rng,
-    )
-    .await?;
+    let walked = requests::walk(log, staffing.manager.id, &residents, size.requests, &mut rng).await?;
     let mut by_status: Vec<(Status, u32)> = walked.by_status.into_iter().collect();
     by_status.sort();
-    Ok(Made {
-        staff: staffing.staff.len(),
-        residents: residents.len(),
-        requests: by_status,
-    })
+    Ok(Made { staff: staffing.staff.len(), residents: residents.len(), requests: by_status })
 }
 
 impl fmt::Display for Made {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "demo estate ready: {} staff, {} residents (blocks A–D)",
-            self.staff, self.residents
-        )?;
-        let requests: Vec<String> = self
-            .requests
-            .iter()
-            .map(|(status, n)| format!("{n} {status}"))
-            .collect();
+        writeln!(f, "demo estate ready: {} staff, {} residents (blocks A–D)", self.staff, self.residents)?;
+        let requests: Vec<String> = self.requests.iter().map(|(status, n)| format!("{n} {status}")).collect();
         writeln!(f, "requests: {}", requests.join(", "))?;
         write!(f, "sign in as 'admin', 'fm.meera', 'plumb.ritu' or 'a101.owner' with the password '{DEMO_PASSWORD}'")
     }

@@ -12,13 +12,12 @@ use rand::rngs::StdRng;
 use rand::Rng;
 
 const FIRST: [&str; 24] = [
-    "Aarav", "Diya", "Kabir", "Meera", "Rohan", "Isha", "Vikram", "Anaya", "Nikhil", "Tara",
-    "Arjun", "Leela", "Dev", "Sana", "Kiran", "Neel", "Priya", "Omkar", "Ritu", "Samar", "Zoya",
-    "Yash", "Gauri", "Manav",
+    "Aarav", "Diya", "Kabir", "Meera", "Rohan", "Isha", "Vikram", "Anaya", "Nikhil", "Tara", "Arjun", "Leela", "Dev",
+    "Sana", "Kiran", "Neel", "Priya", "Omkar", "Ritu", "Samar", "Zoya", "Yash", "Gauri", "Manav",
 ];
 const LAST: [&str; 16] = [
-    "Acharya", "Bhat", "Chandran", "Dutta", "Eswar", "Gokhale", "Haldar", "Iyer", "Joshi",
-    "Kulkarni", "Lal", "Menon", "Nair", "Pillai", "Rao", "Sen",
+    "Acharya", "Bhat", "Chandran", "Dutta", "Eswar", "Gokhale", "Haldar", "Iyer", "Joshi", "Kulkarni", "Lal", "Menon",
+    "Nair", "Pillai", "Rao", "Sen",
 ];
 
 pub struct Person {
@@ -35,11 +34,7 @@ pub struct Staffing {
 pub const DEMO_PASSWORD: &str = "khaki-demo";
 
 fn name(rng: &mut StdRng) -> String {
-    format!(
-        "{} {}",
-        FIRST[rng.gen_range(0..FIRST.len())],
-        LAST[rng.gen_range(0..LAST.len())]
-    )
+    format!("{} {}", FIRST[rng.gen_range(0..FIRST.len())], LAST[rng.gen_range(0..LAST.len())])
 }
 
 fn account(
@@ -50,8 +45,7 @@ fn account(
 ) -> Result<NewAccount, CommandError> {
     Ok(NewAccount {
         id: AccountId::from_uuid(uuid::Uuid::new_v4()),
-        username: Username::parse(username)
-            .map_err(|e| CommandError::invalid("username", e.to_string()))?,
+        username: Username::parse(username).map_err(|e| CommandError::invalid("username", e.to_string()))?,
         email: Some(format!("{username}@demo.khaki.invalid")),
         display_name,
         phone,
@@ -66,15 +60,8 @@ fn text(field: &'static str, value: &str) -> Result<Text, CommandError> {
 pub async fn administrator(log: &EventLog, password_hash: &str) -> Result<Person, CommandError> {
     let admin = account("admin", "Estate Administrator".into(), password_hash, None)?;
     open_account(log, &Origin::system(), &admin, true).await?;
-    let actor = Actor {
-        account: admin.id,
-        standing: Standing::AccountOnly,
-        administrator: true,
-    };
-    Ok(Person {
-        id: admin.id,
-        actor,
-    })
+    let actor = Actor { account: admin.id, standing: Standing::AccountOnly, administrator: true };
+    Ok(Person { id: admin.id, actor })
 }
 
 /// Staff of every role: the facility manager at the top, supervisors and the security head and
@@ -114,19 +101,8 @@ pub async fn staff(
             employee_id: EmployeeId::parse(&format!("EMP-{:03}", n + 1))
                 .map_err(|e| CommandError::invalid("employee_id", e.to_string()))?,
             role: *role,
-            department: text(
-                "department",
-                if matches!(role, Accountant) {
-                    "Accounts"
-                } else {
-                    "Estate services"
-                },
-            )?,
-            employment: if n % 5 == 4 {
-                EmploymentStatus::Contract
-            } else {
-                EmploymentStatus::FullTime
-            },
+            department: text("department", if matches!(role, Accountant) { "Accounts" } else { "Estate services" })?,
+            employment: if n % 5 == 4 { EmploymentStatus::Contract } else { EmploymentStatus::FullTime },
             hire_date: NaiveDate::from_ymd_opt(2022, 1 + (n as u32 % 12), 1).unwrap_or_default(),
             supervisor: reports_to.map(|i| ids[i]),
             schedule: Some(text("schedule", "Mon–Sat 09:00–18:00")?),
@@ -141,18 +117,8 @@ pub async fn staff(
     let manager = khaki_commands::accounts::actor_for(log.database(), ids[0])
         .await?
         .ok_or_else(|| CommandError::not_found("facility manager"))?;
-    let staff = plan
-        .iter()
-        .map(|(role, ..)| *role)
-        .zip(ids.iter().copied())
-        .collect();
-    Ok(Staffing {
-        manager: Person {
-            id: ids[0],
-            actor: manager,
-        },
-        staff,
-    })
+    let staff = plan.iter().map(|(role, ..)| *role).zip(ids.iter().copied()).collect();
+    Ok(Staffing { manager: Person { id: ids[0], actor: manager }, staff })
 }
 
 /// Owners for nearly every flat of blocks A–D (floors 1–5, ten flats a floor), tenants in some,
@@ -179,22 +145,14 @@ pub async fn residents(
                 }
                 for kind in kinds {
                     serial += 1;
-                    let username =
-                        format!("{}.{}", flat.to_lowercase().replace('-', ""), kind.name());
-                    let new = account(
-                        &username,
-                        name(rng),
-                        password_hash,
-                        Some(format!("+9198{:08}", serial)),
-                    )?;
+                    let username = format!("{}.{}", flat.to_lowercase().replace('-', ""), kind.name());
+                    let new = account(&username, name(rng), password_hash, Some(format!("+9198{:08}", serial)))?;
                     let register = Register {
                         id: new.id,
-                        flat: FlatNumber::parse(&flat)
-                            .map_err(|e| CommandError::invalid("flat", e.to_string()))?,
+                        flat: FlatNumber::parse(&flat).map_err(|e| CommandError::invalid("flat", e.to_string()))?,
                         resident_type: kind,
                         committee: kind == ResidentType::Owner && serial % 40 == 1,
-                        move_in: (Utc::now() - Duration::days(400 + i64::from(serial % 900)))
-                            .date_naive(),
+                        move_in: (Utc::now() - Duration::days(400 + i64::from(serial % 900))).date_naive(),
                         notifications: NotificationPreferences::default(),
                     };
                     let id = new.id;

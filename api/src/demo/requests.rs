@@ -69,45 +69,26 @@ pub async fn walk(
     rng: &mut StdRng,
 ) -> Result<Walked, CommandError> {
     let now = Utc::now();
-    let mut cast = Cast {
-        log,
-        known: HashMap::new(),
-    };
-    let mut starts: Vec<DateTime<Utc>> = (0..count)
-        .map(|_| now - Duration::minutes(rng.gen_range(30..180 * 24 * 60)))
-        .collect();
+    let mut cast = Cast { log, known: HashMap::new() };
+    let mut starts: Vec<DateTime<Utc>> =
+        (0..count).map(|_| now - Duration::minutes(rng.gen_range(30..180 * 24 * 60))).collect();
     starts.sort();
     let mut by_status = HashMap::new();
     for submitted_at in starts {
-        let resident = *residents
-            .choose(rng)
-            .ok_or_else(|| CommandError::not_found("residents"))?;
+        let resident = *residents.choose(rng).ok_or_else(|| CommandError::not_found("residents"))?;
         let (category, title) = TROUBLES[rng.gen_range(0..TROUBLES.len())];
         let id = RequestId::from_uuid(uuid::Uuid::new_v4());
         let new = NewRequest {
             id,
             submitter: None,
             title: text("title", title)?,
-            description: text(
-                "description",
-                &format!("{title}. Noticed this morning; please come when you can."),
-            )?,
+            description: text("description", &format!("{title}. Noticed this morning; please come when you can."))?,
             category: category.into(),
             location: text("location", "Flat")?,
             priority: None,
         };
         requests::submit(log, &cast.at(resident, submitted_at).await?, new).await?;
-        let status = history(
-            log,
-            &mut cast,
-            id,
-            manager,
-            resident,
-            submitted_at,
-            now,
-            rng,
-        )
-        .await?;
+        let status = history(log, &mut cast, id, manager, resident, submitted_at, now, rng).await?;
         *by_status.entry(status).or_insert(0) += 1;
     }
     Ok(Walked { by_status })
@@ -140,13 +121,8 @@ async fn history(
         9
     };
     if rng.gen_bool(0.04) {
-        requests::cancel(
-            log,
-            &cast.at(resident, step(rng, 12)).await?,
-            id,
-            text("reason", "Sorted it out myself")?,
-        )
-        .await?;
+        requests::cancel(log, &cast.at(resident, step(rng, 12)).await?, id, text("reason", "Sorted it out myself")?)
+            .await?;
         return status_of(log, id).await;
     }
     if stop_after == 0 {
@@ -160,16 +136,9 @@ async fn history(
     }
     if status_of(log, id).await? == Status::Acknowledged {
         let request = log.load::<MaintenanceRequest>(&id.to_string()).await?;
-        let trade = request
-            .state
-            .filed()
-            .map(|r| r.category.trade)
-            .ok_or_else(|| CommandError::not_found("request"))?;
-        let ranking = rank_suitable(
-            trade,
-            &all_candidates(log.database()).await?,
-            log.rules().workload_limit,
-        );
+        let trade =
+            request.state.filed().map(|r| r.category.trade).ok_or_else(|| CommandError::not_found("request"))?;
+        let ranking = rank_suitable(trade, &all_candidates(log.database()).await?, log.rules().workload_limit);
         let Some(best) = ranking.first() else {
             return status_of(log, id).await;
         };
@@ -178,23 +147,14 @@ async fn history(
             log,
             &cast.at(manager, step(rng, 8)).await?,
             id,
-            AssignTo {
-                staff: best.staff,
-                due: None,
-                estimated_cost: cost,
-            },
+            AssignTo { staff: best.staff, due: None, estimated_cost: cost },
         )
         .await;
         if assigned.is_err() {
             return status_of(log, id).await;
         }
     }
-    let Some(worker) = log
-        .load::<MaintenanceRequest>(&id.to_string())
-        .await?
-        .state
-        .filed()
-        .and_then(|r| r.assignee())
+    let Some(worker) = log.load::<MaintenanceRequest>(&id.to_string()).await?.state.filed().and_then(|r| r.assignee())
     else {
         return status_of(log, id).await;
     };
@@ -218,25 +178,14 @@ async fn history(
         return status_of(log, id).await;
     }
     let actual = Rupees::from_paise(rng.gen_range(15..500) * 10_000).ok();
-    requests::resolve(
-        log,
-        &cast.at(worker, step(rng, 30)).await?,
-        id,
-        actual,
-        Some(text("note", "Fixed and tested")?),
-    )
-    .await?;
+    requests::resolve(log, &cast.at(worker, step(rng, 30)).await?, id, actual, Some(text("note", "Fixed and tested")?))
+        .await?;
     if stop_after == 4 {
         return status_of(log, id).await;
     }
     if rng.gen_bool(0.07) {
-        requests::reopen(
-            log,
-            &cast.at(resident, step(rng, 20)).await?,
-            id,
-            text("reason", "It started again")?,
-        )
-        .await?;
+        requests::reopen(log, &cast.at(resident, step(rng, 20)).await?, id, text("reason", "It started again")?)
+            .await?;
         requests::resolve(
             log,
             &cast.at(worker, step(rng, 20)).await?,
@@ -249,26 +198,15 @@ async fn history(
     let closer = if rng.gen_bool(0.6) { resident } else { manager };
     requests::close(log, &cast.at(closer, step(rng, 48)).await?, id).await?;
     if rng.gen_bool(0.7) {
-        let stars = Rating::new(rng.gen_range(2..=5))
-            .map_err(|e| CommandError::invalid("rating", e.to_string()))?;
-        requests::rate(
-            log,
-            &cast.at(resident, step(rng, 24)).await?,
-            id,
-            stars,
-            None,
-        )
-        .await?;
+        let stars = Rating::new(rng.gen_range(2..=5)).map_err(|e| CommandError::invalid("rating", e.to_string()))?;
+        requests::rate(log, &cast.at(resident, step(rng, 24)).await?, id, stars, None).await?;
     }
     status_of(log, id).await
 }
 
 async fn status_of(log: &EventLog, id: RequestId) -> Result<Status, CommandError> {
     let loaded = log.load::<MaintenanceRequest>(&id.to_string()).await?;
-    Ok(loaded
-        .state
-        .filed()
-        .map_or(Status::Submitted, |r| r.status()))
+    Ok(loaded.state.filed().map_or(Status::Submitted, |r| r.status()))
 }
 
 /// The categories the troubles above name must all be in the catalogue.
@@ -276,10 +214,7 @@ async fn status_of(log: &EventLog, id: RequestId) -> Result<Status, CommandError
 mod tests {
     #[test]
     fn every_demo_trouble_names_a_catalogue_category() {
-        let names: Vec<String> = khaki_domain::initial_catalogue()
-            .into_iter()
-            .map(|c| c.name)
-            .collect();
+        let names: Vec<String> = khaki_domain::initial_catalogue().into_iter().map(|c| c.name).collect();
         for (category, _) in super::TROUBLES {
             assert!(names.iter().any(|n| n == category), "{category}");
         }

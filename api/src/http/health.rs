@@ -23,29 +23,17 @@ struct Health {
 
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let db = state.log.database();
-    let head: Result<Option<i64>, sqlx::Error> = with_pool!(db, |pool| sqlx::query_scalar(
-        "SELECT MAX(position) FROM events"
-    )
-    .fetch_one(pool)
-    .await);
+    let head: Result<Option<i64>, sqlx::Error> =
+        with_pool!(db, |pool| sqlx::query_scalar("SELECT MAX(position) FROM events").fetch_one(pool).await);
     match head {
-        Ok(head) => (
-            StatusCode::OK,
-            Json(Health {
-                status: "ok",
-                store: db.kind().name(),
-                log_head: head.unwrap_or(0),
-            }),
-        ),
+        Ok(head) => {
+            (StatusCode::OK, Json(Health { status: "ok", store: db.kind().name(), log_head: head.unwrap_or(0) }))
+        }
         Err(error) => {
             tracing::error!(%error, "health check cannot reach the database");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health {
-                    status: "database unreachable",
-                    store: db.kind().name(),
-                    log_head: 0,
-                }),
+                Json(Health { status: "database unreachable", store: db.kind().name(), log_head: 0 }),
             )
         }
     }

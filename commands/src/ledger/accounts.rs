@@ -20,16 +20,14 @@ impl Recorded for Account {
             return Ok(());
         };
         let updated = with_tx!(tx, |conn| {
-            let row = sqlx::query(
-                "UPDATE accounts SET active = $2, administrator = $3, auditor = $4 WHERE id = $1",
-            )
-            .bind(account.id.as_uuid())
-            .bind(account.active)
-            .bind(account.administrator)
-            .bind(account.auditor)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+            let row = sqlx::query("UPDATE accounts SET active = $2, administrator = $3, auditor = $4 WHERE id = $1")
+                .bind(account.id.as_uuid())
+                .bind(account.active)
+                .bind(account.administrator)
+                .bind(account.auditor)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
             sqlx::query("UPDATE staff_ledger SET account_active = $2 WHERE staff_id = $1")
                 .bind(account.id.as_uuid())
                 .bind(account.active)
@@ -38,10 +36,7 @@ impl Recorded for Account {
             Ok::<_, sqlx::Error>(row)
         })?;
         if updated == 0 {
-            return Err(CommandError::Log(format!(
-                "account {} has no row in the accounts table",
-                account.id
-            )));
+            return Err(CommandError::Log(format!("account {} has no row in the accounts table", account.id)));
         }
         Ok(())
     }

@@ -18,11 +18,7 @@ impl Recorded for MaintenanceRequest {
         error.into()
     }
 
-    async fn record(
-        tx: &mut Tx,
-        change: &Change<'_, Self>,
-        rules: &Rules,
-    ) -> Result<(), CommandError> {
+    async fn record(tx: &mut Tx, change: &Change<'_, Self>, rules: &Rules) -> Result<(), CommandError> {
         let Some(request) = change.after.filed() else {
             return Ok(());
         };
@@ -36,29 +32,14 @@ impl Recorded for MaintenanceRequest {
                 // Taking on new work is held to the workload limit; getting one's own reopened
                 // work back is not (see docs/architecture.md).
                 let new_work = change.events.iter().any(|e| {
-                    matches!(
-                        e,
-                        RequestEvent::RequestAssigned { .. }
-                            | RequestEvent::WorkStarted { took_on: true, .. }
-                    )
+                    matches!(e, RequestEvent::RequestAssigned { .. } | RequestEvent::WorkStarted { took_on: true, .. })
                 });
                 let limit = new_work.then_some(rules.workload_limit);
-                hold(
-                    tx,
-                    holder,
-                    request.id.as_uuid(),
-                    request.category.trade,
-                    change,
-                    limit,
-                )
-                .await?;
+                hold(tx, holder, request.id.as_uuid(), request.category.trade, change, limit).await?;
             }
         }
         for event in change.events {
-            if let RequestEvent::WorkRated {
-                rating, assignee, ..
-            } = event
-            {
+            if let RequestEvent::WorkRated { rating, assignee, .. } = event {
                 with_tx!(tx, |conn| {
                     sqlx::query("UPDATE staff_ledger SET rating_sum = rating_sum + $2, rating_count = rating_count + 1 WHERE staff_id = $1")
                         .bind(assignee.as_uuid())
@@ -74,17 +55,12 @@ impl Recorded for MaintenanceRequest {
 
 async fn release(tx: &mut Tx, staff: AccountId, request: Uuid) -> Result<(), CommandError> {
     with_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM request_holdings WHERE request_id = $1")
-            .bind(request)
+        sqlx::query("DELETE FROM request_holdings WHERE request_id = $1").bind(request).execute(&mut *conn).await?;
+        sqlx::query("UPDATE staff_ledger SET open_assignments = open_assignments - 1 WHERE staff_id = $1")
+            .bind(staff.as_uuid())
             .execute(&mut *conn)
-            .await?;
-        sqlx::query(
-            "UPDATE staff_ledger SET open_assignments = open_assignments - 1 WHERE staff_id = $1",
-        )
-        .bind(staff.as_uuid())
-        .execute(&mut *conn)
-        .await
-        .map(|done| done.rows_affected())
+            .await
+            .map(|done| done.rows_affected())
     })?;
     Ok(())
 }
@@ -100,10 +76,7 @@ async fn hold(
     change: &Change<'_, MaintenanceRequest>,
     limit: Option<u32>,
 ) -> Result<(), CommandError> {
-    let trade_role = StaffRole::ALL
-        .into_iter()
-        .find(|r| r.own_trade() == Some(trade))
-        .map(StaffRole::name);
+    let trade_role = StaffRole::ALL.into_iter().find(|r| r.own_trade() == Some(trade)).map(StaffRole::name);
     let ceiling = limit.map_or(i64::MAX, i64::from);
     let updated = with_tx!(tx, |conn| {
         sqlx::query(
@@ -125,26 +98,20 @@ async fn hold(
         let reason = match now {
             Some(candidate) => match candidate.assignable(trade, limit.unwrap_or(u32::MAX)) {
                 Err(reason) => reason,
-                Ok(()) => {
-                    return Err(CommandError::Conflict {
-                        what: MaintenanceRequest::NOUN,
-                    })
-                }
+                Ok(()) => return Err(CommandError::Conflict { what: MaintenanceRequest::NOUN }),
             },
             None => return Err(CommandError::not_found(format!("no staff member {staff}"))),
         };
         return Err(RequestRefusal::NotAssignable { staff, reason }.into());
     }
     with_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO request_holdings (request_id, staff_id, since) VALUES ($1, $2, $3)",
-        )
-        .bind(request)
-        .bind(staff.as_uuid())
-        .bind(change.at)
-        .execute(conn)
-        .await
-        .map(|done| done.rows_affected())
+        sqlx::query("INSERT INTO request_holdings (request_id, staff_id, since) VALUES ($1, $2, $3)")
+            .bind(request)
+            .bind(staff.as_uuid())
+            .bind(change.at)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
     })?;
     Ok(())
 }

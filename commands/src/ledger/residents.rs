@@ -36,17 +36,10 @@ impl Recorded for Resident {
         match written {
             Ok(_) => Ok(()),
             Err(e) if unique_violation(&e).is_some() => {
-                let role = if resident.resident_type == ResidentType::Tenant {
-                    "tenant"
-                } else {
-                    "owner"
-                };
+                let role = if resident.resident_type == ResidentType::Tenant { "tenant" } else { "owner" };
                 Err(CommandError::Duplicate {
                     field: "flat",
-                    message: format!(
-                        "flat {} already has an active {role}; a flat has at most one",
-                        resident.flat
-                    ),
+                    message: format!("flat {} already has an active {role}; a flat has at most one", resident.flat),
                 })
             }
             Err(e) => Err(e.into()),

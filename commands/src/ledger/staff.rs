@@ -53,10 +53,7 @@ impl Recorded for StaffMember {
             Ok(_) => Ok(()),
             Err(e) if unique_violation(&e).is_some() => Err(CommandError::Duplicate {
                 field: "employee_id",
-                message: format!(
-                    "employee id {} is already taken by another staff member",
-                    staff.employee_id
-                ),
+                message: format!("employee id {} is already taken by another staff member", staff.employee_id),
             }),
             Err(e) => Err(e.into()),
         }
@@ -81,7 +78,8 @@ struct StaffRow {
     last_assigned_at: Option<DateTime<Utc>>,
 }
 
-const CANDIDATE: &str = "SELECT staff_id, role, access_all, can_assign, can_close, manage_finances, send_announcements, employed,
+const CANDIDATE: &str =
+    "SELECT staff_id, role, access_all, can_assign, can_close, manage_finances, send_announcements, employed,
         account_active, available_24x7, open_assignments, rating_sum, rating_count, last_assigned_at
  FROM staff_ledger";
 
@@ -119,23 +117,16 @@ impl StaffRow {
 /// The assignment facts of one staff member, or `None` if they are not staff.
 pub async fn candidate(db: &Database, staff: AccountId) -> Result<Option<Candidate>, CommandError> {
     let sql = format!("{CANDIDATE} WHERE staff_id = $1");
-    let row: Option<StaffRow> = with_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(staff.as_uuid())
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<StaffRow> =
+        with_pool!(db, |pool| sqlx::query_as(&sql).bind(staff.as_uuid()).fetch_optional(pool).await)?;
     row.map(StaffRow::candidate).transpose()
 }
 
 /// The same, read inside a transaction (after a guard failed, to say why).
-pub(crate) async fn candidate_in(
-    tx: &mut Tx,
-    staff: AccountId,
-) -> Result<Option<Candidate>, CommandError> {
+pub(crate) async fn candidate_in(tx: &mut Tx, staff: AccountId) -> Result<Option<Candidate>, CommandError> {
     let sql = format!("{CANDIDATE} WHERE staff_id = $1");
-    let row: Option<StaffRow> = with_tx!(tx, |conn| sqlx::query_as(&sql)
-        .bind(staff.as_uuid())
-        .fetch_optional(conn)
-        .await)?;
+    let row: Option<StaffRow> =
+        with_tx!(tx, |conn| sqlx::query_as(&sql).bind(staff.as_uuid()).fetch_optional(conn).await)?;
     row.map(StaffRow::candidate).transpose()
 }
 
@@ -147,10 +138,7 @@ pub async fn all_candidates(db: &Database) -> Result<Vec<Candidate>, CommandErro
 }
 
 /// Everyone below `staff` in the reporting chain.
-pub async fn reports_of(
-    db: &Database,
-    staff: AccountId,
-) -> Result<BTreeSet<AccountId>, CommandError> {
+pub async fn reports_of(db: &Database, staff: AccountId) -> Result<BTreeSet<AccountId>, CommandError> {
     let ids: Vec<Uuid> = with_pool!(db, |pool| {
         sqlx::query_scalar(
             "WITH RECURSIVE below(id) AS (
@@ -174,12 +162,10 @@ pub async fn supervisor_facts(
 ) -> Result<SupervisorFacts, CommandError> {
     if tx.kind() == StoreKind::Postgres {
         // SQLite's BEGIN IMMEDIATE already excludes every other writer.
-        with_tx!(tx, |conn| sqlx::query(
-            "SELECT pg_advisory_xact_lock(7220001)"
-        )
-        .execute(conn)
-        .await
-        .map(|done| done.rows_affected()))?;
+        with_tx!(tx, |conn| sqlx::query("SELECT pg_advisory_xact_lock(7220001)")
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected()))?;
     }
     let employed: Option<bool> = with_tx!(tx, |conn| {
         sqlx::query_scalar("SELECT employed FROM staff_ledger WHERE staff_id = $1")
@@ -199,30 +185,21 @@ pub async fn supervisor_facts(
         .fetch_one(conn)
         .await
     })?;
-    Ok(SupervisorFacts {
-        staff: proposed,
-        active_staff: employed == Some(true),
-        reports_to_member: loops > 0,
-    })
+    Ok(SupervisorFacts { staff: proposed, active_staff: employed == Some(true), reports_to_member: loops > 0 })
 }
 
 /// Requests `staff` holds open, read outside any transaction.
 pub async fn holdings(db: &Database, staff: AccountId) -> Result<Vec<Uuid>, CommandError> {
     Ok(with_pool!(db, |pool| {
-        sqlx::query_scalar(
-            "SELECT request_id FROM request_holdings WHERE staff_id = $1 ORDER BY since",
-        )
-        .bind(staff.as_uuid())
-        .fetch_all(pool)
-        .await
+        sqlx::query_scalar("SELECT request_id FROM request_holdings WHERE staff_id = $1 ORDER BY since")
+            .bind(staff.as_uuid())
+            .fetch_all(pool)
+            .await
     })?)
 }
 
 /// Staff who hold a permission and are employed (those to tell, or to ask).
-pub async fn staff_holding(
-    db: &Database,
-    permission: Permission,
-) -> Result<Vec<AccountId>, CommandError> {
+pub async fn staff_holding(db: &Database, permission: Permission) -> Result<Vec<AccountId>, CommandError> {
     let column = match permission {
         Permission::AccessAllRequests => "access_all",
         Permission::Assign => "can_assign",
@@ -230,7 +207,9 @@ pub async fn staff_holding(
         Permission::ManageFinances => "manage_finances",
         Permission::SendAnnouncements => "send_announcements",
     };
-    let sql = format!("SELECT staff_id FROM staff_ledger WHERE {column} AND employed AND account_active ORDER BY employee_id");
+    let sql = format!(
+        "SELECT staff_id FROM staff_ledger WHERE {column} AND employed AND account_active ORDER BY employee_id"
+    );
     let ids: Vec<Uuid> = with_pool!(db, |pool| sqlx::query_scalar(&sql).fetch_all(pool).await)?;
     Ok(ids.into_iter().map(AccountId::from_uuid).collect())
 }

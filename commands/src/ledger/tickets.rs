@@ -17,6 +17,5 @@ pub async fn next_sequence(tx: &mut Tx, year: i32) -> Result<u32, CommandError> 
         .fetch_one(conn)
         .await
     })?;
-    u32::try_from(sequence)
-        .map_err(|_| CommandError::Log(format!("ticket counter for {year} is negative")))
+    u32::try_from(sequence).map_err(|_| CommandError::Log(format!("ticket counter for {year} is negative")))
 }

@@ -25,17 +25,12 @@ pub async fn append<A: Recorded>(
     events: &[A::Event],
     metadata: &EventMetadata,
 ) -> Result<Appended, CommandError> {
-    let stored_metadata =
-        serde_json::to_value(metadata.to_map()).map_err(|e| CommandError::Log(e.to_string()))?;
-    let mut appended = Appended {
-        version,
-        position: 0,
-    };
+    let stored_metadata = serde_json::to_value(metadata.to_map()).map_err(|e| CommandError::Log(e.to_string()))?;
+    let mut appended = Appended { version, position: 0 };
     for event in events {
         appended.version += 1;
         let payload = serde_json::to_value(event).map_err(|e| CommandError::Log(e.to_string()))?;
-        let sequence =
-            i64::try_from(appended.version).map_err(|e| CommandError::Log(e.to_string()))?;
+        let sequence = i64::try_from(appended.version).map_err(|e| CommandError::Log(e.to_string()))?;
         let inserted: Result<i64, sqlx::Error> = with_tx!(tx, |conn| {
             sqlx::query_scalar(INSERT)
                 .bind(A::TYPE)

@@ -29,17 +29,12 @@ impl Reader {
     pub fn new(db: &Database) -> Self {
         match db {
             Database::Postgres(pool) => Self::Postgres(PostgresEventRepository::new(pool.clone())),
-            Database::Sqlite { readers, .. } => {
-                Self::Sqlite(SqliteEventRepository::new(readers.clone()))
-            }
+            Database::Sqlite { readers, .. } => Self::Sqlite(SqliteEventRepository::new(readers.clone())),
         }
     }
 
     /// The stream's events, oldest first, as stored.
-    pub async fn stream<A: Aggregate>(
-        &self,
-        id: &str,
-    ) -> Result<Vec<SerializedEvent>, CommandError> {
+    pub async fn stream<A: Aggregate>(&self, id: &str) -> Result<Vec<SerializedEvent>, CommandError> {
         let events = match self {
             Self::Postgres(repo) => repo.get_events::<A>(id).await,
             Self::Sqlite(repo) => repo.get_events::<A>(id).await,
@@ -60,9 +55,7 @@ impl Reader {
 }
 
 /// Deserialises stored events after passing each through the upcasters that apply to it.
-pub fn envelopes<A: Aggregate>(
-    events: Vec<SerializedEvent>,
-) -> Result<Vec<EventEnvelope<A>>, CommandError> {
+pub fn envelopes<A: Aggregate>(events: Vec<SerializedEvent>) -> Result<Vec<EventEnvelope<A>>, CommandError> {
     let upcasters = upcasters();
     events
         .into_iter()

@@ -51,15 +51,16 @@ pub struct Decided<A: Aggregate> {
     events: Vec<A::Event>,
 }
 
-/// What a command recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Executed {
+/// What a command recorded, and the aggregate as it stands after it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Executed<A> {
     pub id: String,
     /// The aggregate's version after the command (unchanged if it recorded nothing).
     pub version: u64,
     /// The global log position of the last event recorded, if any.
     pub position: Option<i64>,
     pub recorded: usize,
+    pub state: A,
 }
 
 impl EventLog {
@@ -83,11 +84,7 @@ impl EventLog {
     /// Loads an aggregate by folding its stream (an aggregate with no stream is its default).
     pub async fn load<A: Aggregate>(&self, id: &str) -> Result<Loaded<A>, CommandError> {
         let (state, version) = self.reader.fold::<A>(id).await?;
-        Ok(Loaded {
-            id: id.to_owned(),
-            state,
-            version,
-        })
+        Ok(Loaded { id: id.to_owned(), state, version })
     }
 
     pub async fn begin(&self) -> Result<Tx, CommandError> {
@@ -99,21 +96,15 @@ impl<A: Recorded> Loaded<A> {
     /// Refuses when the caller pinned a version (If-Match) and this is not it.
     pub fn expect_version(&self, origin: &Origin) -> Result<(), CommandError> {
         match origin.expected_version {
-            Some(expected) if expected != self.version => Err(CommandError::VersionMismatch {
-                what: A::NOUN,
-                expected,
-                current: Some(self.version),
-            }),
+            Some(expected) if expected != self.version => {
+                Err(CommandError::VersionMismatch { what: A::NOUN, expected, current: Some(self.version) })
+            }
             _ => Ok(()),
         }
     }
 
     /// Runs the aggregate's decision; a refusal comes back as [`CommandError::Refused`].
-    pub async fn decide(
-        self,
-        command: &'static str,
-        issued: A::Command,
-    ) -> Result<Decided<A>, CommandError> {
+    pub async fn decide(self, command: &'static str, issued: A::Command) -> Result<Decided<A>, CommandError> {
         let mut after = self.state.clone();
         let sink = EventSink::default();
         after.handle(issued, &(), &sink).await.map_err(A::refusal)?;
@@ -149,47 +140,31 @@ impl<A: Recorded> Decided<A> {
         tx: &mut Tx,
         origin: &Origin,
         command_id: Uuid,
-    ) -> Result<Executed, CommandError> {
+    ) -> Result<Executed<A>, CommandError> {
         if self.events.is_empty() {
-            return Ok(Executed {
-                id: self.id.clone(),
-                version: self.version,
-                position: None,
-                recorded: 0,
-            });
+            return Ok(self.executed(self.version, None));
         }
-        let change = Change {
-            id: &self.id,
-            before: &self.before,
-            after: &self.after,
-            events: &self.events,
-            at: origin.at,
-        };
+        let change =
+            Change { id: &self.id, before: &self.before, after: &self.after, events: &self.events, at: origin.at };
         A::record(tx, &change, &log.rules).await?;
         let metadata = origin.metadata(self.command, command_id);
-        let appended =
-            append::append::<A>(tx, &self.id, self.version, &self.events, &metadata).await?;
-        Ok(Executed {
-            id: self.id.clone(),
-            version: appended.version,
-            position: Some(appended.position),
-            recorded: self.events.len(),
-        })
+        let appended = append::append::<A>(tx, &self.id, self.version, &self.events, &metadata).await?;
+        Ok(self.executed(appended.version, Some(appended.position)))
     }
 
     /// Records the decision in a transaction of its own.
-    pub async fn commit(self, log: &EventLog, origin: &Origin) -> Result<Executed, CommandError> {
+    pub async fn commit(self, log: &EventLog, origin: &Origin) -> Result<Executed<A>, CommandError> {
         if self.events.is_empty() {
-            return Ok(Executed {
-                id: self.id,
-                version: self.version,
-                position: None,
-                recorded: 0,
-            });
+            return Ok(self.executed(self.version, None));
         }
         let mut tx = log.begin().await?;
         let executed = self.append_to(log, &mut tx, origin, Uuid::new_v4()).await?;
         tx.commit().await?;
         Ok(executed)
+    }
+
+    fn executed(&self, version: u64, position: Option<i64>) -> Executed<A> {
+        let recorded = if position.is_some() { self.events.len() } else { 0 };
+        Executed { id: self.id.clone(), version, position, recorded, state: self.after.clone() }
     }
 }

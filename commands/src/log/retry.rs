@@ -28,11 +28,7 @@ where
         match attempt().await {
             Err(CommandError::Conflict { what }) => {
                 if let Some(expected) = origin.expected_version {
-                    return Err(CommandError::VersionMismatch {
-                        what,
-                        expected,
-                        current: None,
-                    });
+                    return Err(CommandError::VersionMismatch { what, expected, current: None });
                 }
                 if tries >= ATTEMPTS {
                     return Err(CommandError::Conflict { what });

@@ -21,27 +21,19 @@ async fn run<F, Fut>(
     id: RequestId,
     name: &'static str,
     build: F,
-) -> Result<Executed, CommandError>
+) -> Result<Executed<MaintenanceRequest>, CommandError>
 where
     F: Fn(Request) -> Fut,
     Fut: std::future::Future<Output = Result<RequestCommand, CommandError>>,
 {
     let build = &build;
     retrying(origin, || async move {
-        let loaded: Loaded<MaintenanceRequest> =
-            load_visible_request(log, &origin.actor, id).await?;
+        let loaded: Loaded<MaintenanceRequest> = load_visible_request(log, &origin.actor, id).await?;
         loaded.expect_version(origin)?;
-        let request = loaded
-            .state
-            .filed()
-            .cloned()
-            .ok_or_else(|| CommandError::not_found(format!("no request {id}")))?;
+        let request =
+            loaded.state.filed().cloned().ok_or_else(|| CommandError::not_found(format!("no request {id}")))?;
         let command = build(request).await?;
-        loaded
-            .decide(name, origin.issue(command))
-            .await?
-            .commit(log, origin)
-            .await
+        loaded.decide(name, origin.issue(command)).await?.commit(log, origin).await
     })
     .await
 }
@@ -53,7 +45,7 @@ async fn simple(
     id: RequestId,
     name: &'static str,
     command: RequestCommand,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     run(log, origin, id, name, |_| {
         let command = command.clone();
         async move { Ok(command) }
@@ -66,7 +58,7 @@ pub async fn acknowledge(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     simple(log, origin, id, "acknowledge", RequestCommand::Acknowledge).await
 }
 
@@ -83,14 +75,14 @@ pub async fn assign(
     origin: &Origin,
     id: RequestId,
     to: AssignTo,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     let limit = log.rules().workload_limit;
     run(log, origin, id, "assign", |_| {
         let to = to.clone();
         async move {
-            let assignee = candidate(log.database(), to.staff).await?.ok_or_else(|| {
-                CommandError::invalid("staff_id", format!("{} is not a staff member", to.staff))
-            })?;
+            let assignee = candidate(log.database(), to.staff)
+                .await?
+                .ok_or_else(|| CommandError::invalid("staff_id", format!("{} is not a staff member", to.staff)))?;
             Ok(RequestCommand::Assign(Assign {
                 assignee,
                 workload_limit: limit,
@@ -108,7 +100,7 @@ pub async fn unassign(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     simple(log, origin, id, "unassign", RequestCommand::Unassign).await
 }
 
@@ -117,18 +109,11 @@ pub async fn start_work(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     let limit = log.rules().workload_limit;
     run(log, origin, id, "start_work", |_| async move {
-        let taker = if origin.actor.is_staff() {
-            candidate(log.database(), origin.actor.account).await?
-        } else {
-            None
-        };
-        Ok(RequestCommand::StartWork(StartWork {
-            taker,
-            workload_limit: limit,
-        }))
+        let taker = if origin.actor.is_staff() { candidate(log.database(), origin.actor.account).await? } else { None };
+        Ok(RequestCommand::StartWork(StartWork { taker, workload_limit: limit }))
     })
     .await
 }
@@ -138,7 +123,7 @@ pub async fn hand_back(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     simple(log, origin, id, "hand_back", RequestCommand::HandBack).await
 }
 
@@ -149,15 +134,8 @@ pub async fn resolve(
     id: RequestId,
     actual_cost: Option<Rupees>,
     note: Option<Text>,
-) -> Result<Executed, CommandError> {
-    simple(
-        log,
-        origin,
-        id,
-        "resolve",
-        RequestCommand::Resolve(Resolve { actual_cost, note }),
-    )
-    .await
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
+    simple(log, origin, id, "resolve", RequestCommand::Resolve(Resolve { actual_cost, note })).await
 }
 
 #[tracing::instrument(skip_all, fields(request = %id))]
@@ -165,7 +143,7 @@ pub async fn close(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     simple(log, origin, id, "close", RequestCommand::Close).await
 }
 
@@ -175,20 +153,17 @@ pub async fn reopen(
     origin: &Origin,
     id: RequestId,
     reason: Text,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     run(log, origin, id, "reopen", |request| {
         let reason = reason.clone();
         async move {
             let assignee_employed = match request.assignee() {
-                Some(assignee) => candidate(log.database(), assignee)
-                    .await?
-                    .is_some_and(|c| c.employed && c.account_active),
+                Some(assignee) => {
+                    candidate(log.database(), assignee).await?.is_some_and(|c| c.employed && c.account_active)
+                }
                 None => false,
             };
-            Ok(RequestCommand::Reopen(Reopen {
-                reason,
-                assignee_employed,
-            }))
+            Ok(RequestCommand::Reopen(Reopen { reason, assignee_employed }))
         }
     })
     .await
@@ -200,7 +175,7 @@ pub async fn cancel(
     origin: &Origin,
     id: RequestId,
     reason: Text,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     simple(log, origin, id, "cancel", RequestCommand::Cancel { reason }).await
 }
 
@@ -211,15 +186,8 @@ pub async fn rate(
     id: RequestId,
     rating: Rating,
     feedback: Option<Text>,
-) -> Result<Executed, CommandError> {
-    simple(
-        log,
-        origin,
-        id,
-        "rate",
-        RequestCommand::Rate { rating, feedback },
-    )
-    .await
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
+    simple(log, origin, id, "rate", RequestCommand::Rate { rating, feedback }).await
 }
 
 #[tracing::instrument(skip_all, fields(request = %id))]
@@ -228,15 +196,8 @@ pub async fn set_due_time(
     origin: &Origin,
     id: RequestId,
     due: DateTime<Utc>,
-) -> Result<Executed, CommandError> {
-    simple(
-        log,
-        origin,
-        id,
-        "set_due_time",
-        RequestCommand::SetDueTime { due },
-    )
-    .await
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
+    simple(log, origin, id, "set_due_time", RequestCommand::SetDueTime { due }).await
 }
 
 #[tracing::instrument(skip_all, fields(request = %id))]
@@ -245,15 +206,8 @@ pub async fn estimate_cost(
     origin: &Origin,
     id: RequestId,
     cost: Rupees,
-) -> Result<Executed, CommandError> {
-    simple(
-        log,
-        origin,
-        id,
-        "estimate_cost",
-        RequestCommand::EstimateCost { cost },
-    )
-    .await
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
+    simple(log, origin, id, "estimate_cost", RequestCommand::EstimateCost { cost }).await
 }
 
 #[tracing::instrument(skip_all, fields(request = %id))]
@@ -262,15 +216,8 @@ pub async fn reprioritise(
     origin: &Origin,
     id: RequestId,
     priority: Priority,
-) -> Result<Executed, CommandError> {
-    simple(
-        log,
-        origin,
-        id,
-        "reprioritise",
-        RequestCommand::Reprioritise { priority },
-    )
-    .await
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
+    simple(log, origin, id, "reprioritise", RequestCommand::Reprioritise { priority }).await
 }
 
 #[tracing::instrument(skip_all, fields(request = %id))]
@@ -281,19 +228,8 @@ pub async fn comment(
     comment: CommentId,
     text: Text,
     internal: bool,
-) -> Result<Executed, CommandError> {
-    simple(
-        log,
-        origin,
-        id,
-        "comment",
-        RequestCommand::Comment {
-            id: comment,
-            text,
-            internal,
-        },
-    )
-    .await
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
+    simple(log, origin, id, "comment", RequestCommand::Comment { id: comment, text, internal }).await
 }
 
 /// One hourly escalation step for one overdue request (system only).
@@ -302,18 +238,9 @@ pub async fn escalate(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     let hours = log.rules().level_two_after_hours;
-    simple(
-        log,
-        origin,
-        id,
-        "escalate",
-        RequestCommand::Escalate(Escalate {
-            level_two_after_hours: hours,
-        }),
-    )
-    .await
+    simple(log, origin, id, "escalate", RequestCommand::Escalate(Escalate { level_two_after_hours: hours })).await
 }
 
 /// Closes a request left resolved for the configured days (system only).
@@ -322,16 +249,9 @@ pub async fn auto_close(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
     let days = log.rules().auto_close_days;
-    simple(
-        log,
-        origin,
-        id,
-        "auto_close",
-        RequestCommand::AutoClose { after_days: days },
-    )
-    .await
+    simple(log, origin, id, "auto_close", RequestCommand::AutoClose { after_days: days }).await
 }
 
 /// Returns a request held by a deactivated staff member to `acknowledged`.
@@ -341,13 +261,6 @@ pub async fn end_assignment(
     origin: &Origin,
     id: RequestId,
     assignee: AccountId,
-) -> Result<Executed, CommandError> {
-    simple(
-        log,
-        origin,
-        id,
-        "end_assignment",
-        RequestCommand::EndAssignment { assignee },
-    )
-    .await
+) -> Result<Executed<MaintenanceRequest>, CommandError> {
+    simple(log, origin, id, "end_assignment", RequestCommand::EndAssignment { assignee }).await
 }

@@ -23,14 +23,21 @@ pub async fn assign_emergency(
     retrying(&system, || async {
         let loaded = load_visible_request(log, &system.actor, id).await?;
         let Some(request) = loaded.state.filed() else { return Ok(None) };
-        let around_the_clock: Vec<_> = all_candidates(log.database()).await?.into_iter().filter(|c| c.available_24x7).collect();
+        let around_the_clock: Vec<_> =
+            all_candidates(log.database()).await?.into_iter().filter(|c| c.available_24x7).collect();
         let ranking = rank_suitable(request.category.trade, &around_the_clock, limit);
         let Some(best) = ranking.first() else {
             tracing::warn!(ticket = %request.ticket, "no staff member available 24x7 can take this emergency");
             return Ok(None);
         };
         let Some(chosen) = around_the_clock.iter().find(|c| c.staff == best.staff).cloned() else { return Ok(None) };
-        let command = RequestCommand::Assign(Assign { assignee: chosen, workload_limit: limit, due: None, estimated_cost: None, ranking: ranking.clone() });
+        let command = RequestCommand::Assign(Assign {
+            assignee: chosen,
+            workload_limit: limit,
+            due: None,
+            estimated_cost: None,
+            ranking: ranking.clone(),
+        });
         match loaded.decide("assign_emergency", system.issue(command)).await {
             Ok(decided) => match decided.commit(log, &system).await {
                 Ok(_) => Ok(Some(best.staff)),
@@ -41,7 +48,9 @@ pub async fn assign_emergency(
                 Err(other) => Err(other),
             },
             // Someone assigned it first: nothing left for the system to do.
-            Err(CommandError::Refused(crate::Refusal::Request(RequestRefusal::RefusedTransition { .. } | RequestRefusal::AlreadyTheAssignee))) => Ok(None),
+            Err(CommandError::Refused(crate::Refusal::Request(
+                RequestRefusal::RefusedTransition { .. } | RequestRefusal::AlreadyTheAssignee,
+            ))) => Ok(None),
             Err(other) => Err(other),
         }
     })

@@ -6,9 +6,8 @@ mod emergency;
 mod submit;
 
 pub use act::{
-    acknowledge, assign, auto_close, cancel, close, comment, end_assignment, escalate,
-    estimate_cost, hand_back, rate, reopen, reprioritise, resolve, set_due_time, start_work,
-    unassign, AssignTo,
+    acknowledge, assign, auto_close, cancel, close, comment, end_assignment, escalate, estimate_cost, hand_back, rate,
+    reopen, reprioritise, resolve, set_due_time, start_work, unassign, AssignTo,
 };
 pub use emergency::assign_emergency;
 pub use submit::{submit, NewRequest, Submitted};
@@ -19,17 +18,11 @@ use crate::error::CommandError;
 
 /// The category of a given name from the estate's catalogue.
 pub fn category(name: &str) -> Result<Category, CommandError> {
-    initial_catalogue()
-        .into_iter()
-        .find(|c| c.name.eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| {
-            let known: Vec<String> = initial_catalogue().into_iter().map(|c| c.name).collect();
-            CommandError::invalid(
-                "category",
-                format!(
-                    "unknown category '{name}'; the categories are: {}",
-                    known.join(", ")
-                ),
-            )
-        })
+    initial_catalogue().into_iter().find(|c| c.name.eq_ignore_ascii_case(name.trim())).ok_or_else(|| {
+        let known: Vec<String> = initial_catalogue().into_iter().map(|c| c.name).collect();
+        CommandError::invalid(
+            "category",
+            format!("unknown category '{name}'; the categories are: {}", known.join(", ")),
+        )
+    })
 }

@@ -26,18 +26,14 @@ pub struct NewRequest {
 
 #[derive(Clone, Debug)]
 pub struct Submitted {
-    pub executed: Executed,
+    pub executed: Executed<MaintenanceRequest>,
     pub ticket: TicketNumber,
     /// The staff member the system gave an emergency to, if it found one.
     pub emergency_assignee: Option<AccountId>,
 }
 
 #[tracing::instrument(skip_all, fields(request = %new.id))]
-pub async fn submit(
-    log: &EventLog,
-    origin: &Origin,
-    new: NewRequest,
-) -> Result<Submitted, CommandError> {
+pub async fn submit(log: &EventLog, origin: &Origin, new: NewRequest) -> Result<Submitted, CommandError> {
     let category = category(&new.category)?;
     let submitter = new.submitter.unwrap_or(origin.actor.account);
     let submitter_is_active_resident = is_active_resident(log.database(), submitter).await?;
@@ -60,31 +56,20 @@ pub async fn submit(
         priority: new.priority,
     });
     let decided = loaded.decide("submit", origin.issue(command)).await?;
-    let emergency = decided
-        .after()
-        .filed()
-        .is_some_and(|r| r.priority == Priority::Emergency);
-    let executed = decided
-        .append_to(log, &mut tx, origin, Uuid::new_v4())
-        .await?;
+    let emergency = decided.after().filed().is_some_and(|r| r.priority == Priority::Emergency);
+    let executed = decided.append_to(log, &mut tx, origin, Uuid::new_v4()).await?;
     tx.commit().await?;
     // The submission stands whatever happens next; a failed emergency assignment leaves the
     // request for the people who can assign.
     let emergency_assignee = if emergency {
-        assign_emergency(log, origin, new.id)
-            .await
-            .unwrap_or_else(|error| {
-                tracing::warn!(%error, ticket = %ticket, "emergency assignment failed");
-                None
-            })
+        assign_emergency(log, origin, new.id).await.unwrap_or_else(|error| {
+            tracing::warn!(%error, ticket = %ticket, "emergency assignment failed");
+            None
+        })
     } else {
         None
     };
-    Ok(Submitted {
-        executed,
-        ticket,
-        emergency_assignee,
-    })
+    Ok(Submitted { executed, ticket, emergency_assignee })
 }
 
 async fn is_active_resident(db: &Database, account: AccountId) -> Result<bool, CommandError> {

@@ -19,7 +19,7 @@ pub async fn deactivate(
     log: &EventLog,
     origin: &Origin,
     id: AccountId,
-) -> Result<(Executed, Vec<RequestId>), CommandError> {
+) -> Result<(Executed<StaffMember>, Vec<RequestId>), CommandError> {
     // Once the staff ledger says "not employed", the workload guard refuses every new
     // assignment, so the holdings read afterwards can only shrink.
     let executed = change(log, origin, id, "deactivate", StaffCommand::Deactivate).await?;
@@ -34,16 +34,9 @@ pub async fn deactivate(
             Err(other) => return Err(other),
         }
     }
-    let still_active = log
-        .load::<StaffMember>(&id.to_string())
-        .await?
-        .state
-        .record()
-        .is_some_and(|r| r.active);
+    let still_active = log.load::<StaffMember>(&id.to_string()).await?.state.record().is_some_and(|r| r.active);
     if still_active {
-        return Err(CommandError::Conflict {
-            what: "the staff member",
-        });
+        return Err(CommandError::Conflict { what: "the staff member" });
     }
     Ok((executed, returned))
 }

@@ -33,25 +33,12 @@ pub struct NewStaff {
 
 /// Opens the staff member's account and onboards them, in one transaction.
 #[tracing::instrument(skip_all, fields(staff = %new.account.id, role = %new.role))]
-pub async fn onboard(
-    log: &EventLog,
-    origin: &Origin,
-    new: NewStaff,
-) -> Result<Executed, CommandError> {
+pub async fn onboard(log: &EventLog, origin: &Origin, new: NewStaff) -> Result<Executed<StaffMember>, CommandError> {
     let id = new.account.id;
     let loaded = log.load::<StaffMember>(&id.to_string()).await?;
     let mut tx = log.begin().await?;
     let command_id = Uuid::new_v4();
-    open_in(
-        log,
-        &mut tx,
-        origin,
-        &new.account,
-        AccountKind::Staff,
-        false,
-        command_id,
-    )
-    .await?;
+    open_in(log, &mut tx, origin, &new.account, AccountKind::Staff, false, command_id).await?;
     let supervisor = match new.supervisor {
         Some(proposed) => Some(supervisor_facts(&mut tx, id, proposed).await?),
         None => None,
@@ -68,11 +55,8 @@ pub async fn onboard(
         available_24x7: new.available_24x7,
         notifications: new.notifications,
     });
-    let executed = loaded
-        .decide("onboard", origin.issue(command))
-        .await?
-        .append_to(log, &mut tx, origin, command_id)
-        .await?;
+    let executed =
+        loaded.decide("onboard", origin.issue(command)).await?.append_to(log, &mut tx, origin, command_id).await?;
     tx.commit().await?;
     Ok(executed)
 }
@@ -86,15 +70,11 @@ pub async fn change(
     id: AccountId,
     name: &'static str,
     command: StaffCommand,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<StaffMember>, CommandError> {
     retrying(origin, || async {
         let loaded = log.load::<StaffMember>(&id.to_string()).await?;
         loaded.expect_version(origin)?;
-        loaded
-            .decide(name, origin.issue(command.clone()))
-            .await?
-            .commit(log, origin)
-            .await
+        loaded.decide(name, origin.issue(command.clone())).await?.commit(log, origin).await
     })
     .await
 }
@@ -107,7 +87,7 @@ pub async fn set_supervisor(
     origin: &Origin,
     id: AccountId,
     supervisor: Option<AccountId>,
-) -> Result<Executed, CommandError> {
+) -> Result<Executed<StaffMember>, CommandError> {
     retrying(origin, || async {
         let loaded = log.load::<StaffMember>(&id.to_string()).await?;
         loaded.expect_version(origin)?;
@@ -116,15 +96,9 @@ pub async fn set_supervisor(
             Some(proposed) => Some(supervisor_facts(&mut tx, id, proposed).await?),
             None => None,
         };
-        let decided = loaded
-            .decide(
-                "set_supervisor",
-                origin.issue(StaffCommand::SetSupervisor { supervisor: facts }),
-            )
-            .await?;
-        let executed = decided
-            .append_to(log, &mut tx, origin, Uuid::new_v4())
-            .await?;
+        let decided =
+            loaded.decide("set_supervisor", origin.issue(StaffCommand::SetSupervisor { supervisor: facts })).await?;
+        let executed = decided.append_to(log, &mut tx, origin, Uuid::new_v4()).await?;
         tx.commit().await?;
         Ok(executed)
     })

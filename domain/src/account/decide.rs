@@ -14,14 +14,7 @@ type Decision = Result<Vec<AccountEvent>, AccountRefusal>;
 pub fn decide(state: &Account, issued: &Issued<AccountCommand>) -> Decision {
     let Issued { by, at, command } = issued;
     match (state, command) {
-        (
-            Account::NotOpened,
-            AccountCommand::Open {
-                id,
-                kind,
-                administrator,
-            },
-        ) => {
+        (Account::NotOpened, AccountCommand::Open { id, kind, administrator }) => {
             // The first administrator is opened by the system from the command line.
             let may_open = by.is_system() || may_manage_staff(by);
             if !may_open {
@@ -30,12 +23,7 @@ pub fn decide(state: &Account, issued: &Issued<AccountCommand>) -> Decision {
             if *administrator && !(by.is_system() || by.administrator) {
                 return Err(AccountRefusal::NotAdministrator);
             }
-            Ok(vec![AccountEvent::AccountOpened {
-                id: *id,
-                kind: *kind,
-                administrator: *administrator,
-                at: *at,
-            }])
+            Ok(vec![AccountEvent::AccountOpened { id: *id, kind: *kind, administrator: *administrator, at: *at }])
         }
         (Account::Opened(_), AccountCommand::Open { .. }) => Err(AccountRefusal::AlreadyOpened),
         (Account::NotOpened, _) => Err(AccountRefusal::NotFound),
@@ -43,12 +31,7 @@ pub fn decide(state: &Account, issued: &Issued<AccountCommand>) -> Decision {
     }
 }
 
-fn decide_on_record(
-    record: &AccountRecord,
-    by: &Actor,
-    at: DateTime<Utc>,
-    command: &AccountCommand,
-) -> Decision {
+fn decide_on_record(record: &AccountRecord, by: &Actor, at: DateTime<Utc>, command: &AccountCommand) -> Decision {
     let administrator = by.is_system() || by.administrator;
     let manager = administrator || may_manage_staff(by);
     let when = |differs: bool, event: AccountEvent| if differs { vec![event] } else { Vec::new() };
@@ -58,48 +41,28 @@ fn decide_on_record(
             Err(AccountRefusal::NotAccountManagement)
         }
         AccountCommand::Reactivate if record.erased => Err(AccountRefusal::Erased),
-        AccountCommand::Deactivate => {
-            Ok(when(record.active, AccountEvent::AccountDeactivated { at }))
-        }
-        AccountCommand::Reactivate => Ok(when(
-            !record.active,
-            AccountEvent::AccountReactivated { at },
-        )),
-        AccountCommand::SetAdministrator { .. }
-        | AccountCommand::SetAuditor { .. }
-        | AccountCommand::RecordErasure
+        AccountCommand::Deactivate => Ok(when(record.active, AccountEvent::AccountDeactivated { at })),
+        AccountCommand::Reactivate => Ok(when(!record.active, AccountEvent::AccountReactivated { at })),
+        AccountCommand::SetAdministrator { .. } | AccountCommand::SetAuditor { .. } | AccountCommand::RecordErasure
             if !administrator =>
         {
             Err(AccountRefusal::NotAdministrator)
         }
-        AccountCommand::SetAdministrator {
-            administrator: true,
-        } => Ok(when(
-            !record.administrator,
-            AccountEvent::AdministratorGranted { at },
-        )),
-        AccountCommand::SetAdministrator {
-            administrator: false,
-        } => Ok(when(
-            record.administrator,
-            AccountEvent::AdministratorRevoked { at },
-        )),
-        AccountCommand::SetAuditor { auditor: true } => {
-            Ok(when(!record.auditor, AccountEvent::AuditorGranted { at }))
+        AccountCommand::SetAdministrator { administrator: true } => {
+            Ok(when(!record.administrator, AccountEvent::AdministratorGranted { at }))
         }
-        AccountCommand::SetAuditor { auditor: false } => {
-            Ok(when(record.auditor, AccountEvent::AuditorRevoked { at }))
+        AccountCommand::SetAdministrator { administrator: false } => {
+            Ok(when(record.administrator, AccountEvent::AdministratorRevoked { at }))
         }
+        AccountCommand::SetAuditor { auditor: true } => Ok(when(!record.auditor, AccountEvent::AuditorGranted { at })),
+        AccountCommand::SetAuditor { auditor: false } => Ok(when(record.auditor, AccountEvent::AuditorRevoked { at })),
         AccountCommand::RecordPasswordChange if !(administrator || by.account == record.id) => {
             Err(AccountRefusal::NotSelfOrAdministrator)
         }
         AccountCommand::RecordPasswordChange => Ok(vec![AccountEvent::PasswordChanged { at }]),
         AccountCommand::RecordErasure => {
             let mut events = when(record.active, AccountEvent::AccountDeactivated { at });
-            events.extend(when(
-                !record.erased,
-                AccountEvent::PersonalDataErased { at },
-            ));
+            events.extend(when(!record.erased, AccountEvent::PersonalDataErased { at }));
             Ok(events)
         }
     }

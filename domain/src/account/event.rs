@@ -12,36 +12,15 @@ use crate::ids::AccountId;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountEvent {
-    AccountOpened {
-        id: AccountId,
-        kind: AccountKind,
-        administrator: bool,
-        at: DateTime<Utc>,
-    },
-    AccountDeactivated {
-        at: DateTime<Utc>,
-    },
-    AccountReactivated {
-        at: DateTime<Utc>,
-    },
-    AdministratorGranted {
-        at: DateTime<Utc>,
-    },
-    AdministratorRevoked {
-        at: DateTime<Utc>,
-    },
-    AuditorGranted {
-        at: DateTime<Utc>,
-    },
-    AuditorRevoked {
-        at: DateTime<Utc>,
-    },
-    PasswordChanged {
-        at: DateTime<Utc>,
-    },
-    PersonalDataErased {
-        at: DateTime<Utc>,
-    },
+    AccountOpened { id: AccountId, kind: AccountKind, administrator: bool, at: DateTime<Utc> },
+    AccountDeactivated { at: DateTime<Utc> },
+    AccountReactivated { at: DateTime<Utc> },
+    AdministratorGranted { at: DateTime<Utc> },
+    AdministratorRevoked { at: DateTime<Utc> },
+    AuditorGranted { at: DateTime<Utc> },
+    AuditorRevoked { at: DateTime<Utc> },
+    PasswordChanged { at: DateTime<Utc> },
+    PersonalDataErased { at: DateTime<Utc> },
 }
 
 impl AccountEvent {

@@ -29,12 +29,7 @@ impl Aggregate for Account {
     type Error = AccountRefusal;
     type Services = ();
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _: &(),
-        sink: &EventSink<Self>,
-    ) -> Result<(), AccountRefusal> {
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), AccountRefusal> {
         for event in decide(self, &command)? {
             sink.write(event, self).await;
         }

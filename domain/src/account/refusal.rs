@@ -33,9 +33,7 @@ impl AccountRefusal {
         match self {
             Self::NotFound => "account_not_found",
             Self::AlreadyOpened => "account_exists",
-            Self::NotAccountManagement | Self::NotAdministrator | Self::NotSelfOrAdministrator => {
-                "not_allowed"
-            }
+            Self::NotAccountManagement | Self::NotAdministrator | Self::NotSelfOrAdministrator => "not_allowed",
             Self::Erased => "account_erased",
         }
     }

@@ -70,15 +70,7 @@ impl Account {
 
     pub fn evolve(&mut self, event: AccountEvent) {
         match (self, event) {
-            (
-                state @ Self::NotOpened,
-                AccountEvent::AccountOpened {
-                    id,
-                    kind,
-                    administrator,
-                    ..
-                },
-            ) => {
+            (state @ Self::NotOpened, AccountEvent::AccountOpened { id, kind, administrator, .. }) => {
                 *state = Self::Opened(AccountRecord {
                     id,
                     kind,

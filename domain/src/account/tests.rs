@@ -15,34 +15,19 @@ fn id(n: u128) -> AccountId {
 }
 
 fn at() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
-        .single()
-        .expect("valid")
+    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().expect("valid")
 }
 
 fn admin() -> Actor {
-    Actor {
-        account: id(1),
-        standing: Standing::AccountOnly,
-        administrator: true,
-    }
+    Actor { account: id(1), standing: Standing::AccountOnly, administrator: true }
 }
 
 fn manager() -> Actor {
-    Actor::staff(
-        id(2),
-        StaffRole::FacilityManager,
-        StaffRole::FacilityManager.default_permissions(),
-    )
+    Actor::staff(id(2), StaffRole::FacilityManager, StaffRole::FacilityManager.default_permissions())
 }
 
 fn opened() -> AccountEvent {
-    AccountEvent::AccountOpened {
-        id: id(9),
-        kind: AccountKind::Resident,
-        administrator: false,
-        at: at(),
-    }
+    AccountEvent::AccountOpened { id: id(9), kind: AccountKind::Resident, administrator: false, at: at() }
 }
 
 fn by(actor: Actor, command: AccountCommand) -> Issued<AccountCommand> {
@@ -55,11 +40,7 @@ fn the_first_administrator_is_opened_by_the_system() {
         .given_no_previous_events()
         .when(by(
             Actor::system(),
-            AccountCommand::Open {
-                id: id(1),
-                kind: AccountKind::AccountOnly,
-                administrator: true,
-            },
+            AccountCommand::Open { id: id(1), kind: AccountKind::AccountOnly, administrator: true },
         ))
         .then_expect_events(vec![AccountEvent::AccountOpened {
             id: id(1),
@@ -73,35 +54,17 @@ fn the_first_administrator_is_opened_by_the_system() {
 fn facility_managers_open_accounts_but_only_administrators_make_administrators() {
     Scenario::with(())
         .given_no_previous_events()
-        .when(by(
-            manager(),
-            AccountCommand::Open {
-                id: id(9),
-                kind: AccountKind::Resident,
-                administrator: false,
-            },
-        ))
+        .when(by(manager(), AccountCommand::Open { id: id(9), kind: AccountKind::Resident, administrator: false }))
         .then_expect_events(vec![opened()]);
     Scenario::with(())
         .given_no_previous_events()
-        .when(by(
-            manager(),
-            AccountCommand::Open {
-                id: id(9),
-                kind: AccountKind::Staff,
-                administrator: true,
-            },
-        ))
+        .when(by(manager(), AccountCommand::Open { id: id(9), kind: AccountKind::Staff, administrator: true }))
         .then_expect_error(AccountRefusal::NotAdministrator);
     Scenario::with(())
         .given_no_previous_events()
         .when(by(
             Actor::resident(id(5), true),
-            AccountCommand::Open {
-                id: id(9),
-                kind: AccountKind::Resident,
-                administrator: false,
-            },
+            AccountCommand::Open { id: id(9), kind: AccountKind::Resident, administrator: false },
         ))
         .then_expect_error(AccountRefusal::NotAccountManagement);
 }
@@ -132,16 +95,9 @@ fn deactivation_is_recorded_once_and_an_erased_account_stays_closed() {
     Scenario::with(())
         .given(vec![opened()])
         .when(by(admin(), AccountCommand::RecordErasure))
-        .then_expect_events(vec![
-            deactivated.clone(),
-            AccountEvent::PersonalDataErased { at: at() },
-        ]);
+        .then_expect_events(vec![deactivated.clone(), AccountEvent::PersonalDataErased { at: at() }]);
     Scenario::with(())
-        .given(vec![
-            opened(),
-            deactivated,
-            AccountEvent::PersonalDataErased { at: at() },
-        ])
+        .given(vec![opened(), deactivated, AccountEvent::PersonalDataErased { at: at() }])
         .when(by(admin(), AccountCommand::Reactivate))
         .then_expect_error(AccountRefusal::Erased);
 }
@@ -159,9 +115,6 @@ fn people_change_their_own_password_and_administrators_reset_anyone_s() {
         .then_expect_events(vec![AccountEvent::PasswordChanged { at: at() }]);
     Scenario::with(())
         .given(vec![opened()])
-        .when(by(
-            Actor::resident(id(8), false),
-            AccountCommand::RecordPasswordChange,
-        ))
+        .when(by(Actor::resident(id(8), false), AccountCommand::RecordPasswordChange))
         .then_expect_error(AccountRefusal::NotSelfOrAdministrator);
 }

@@ -5,9 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::actor::{Actor, Issued, SYSTEM_ACCOUNT};
 use crate::ids::AccountId;
-use crate::request::command::{
-    Assign, Escalate, Reopen, RequestCommand, Resolve, StartWork, Submit,
-};
+use crate::request::command::{Assign, Escalate, Reopen, RequestCommand, Resolve, StartWork, Submit};
 use crate::request::event::{ClosedHow, RequestEvent, UnassignReason};
 use crate::request::permissions::{authorise, authorise_submission, Action};
 use crate::request::refusal::RequestRefusal;
@@ -19,12 +17,8 @@ type Decision = Result<Vec<RequestEvent>, RequestRefusal>;
 pub fn decide(state: &MaintenanceRequest, issued: &Issued<RequestCommand>) -> Decision {
     let Issued { by, at, command } = issued;
     match (state, command) {
-        (MaintenanceRequest::NotSubmitted, RequestCommand::Submit(submit)) => {
-            submit_request(by, *at, submit)
-        }
-        (MaintenanceRequest::Filed(_), RequestCommand::Submit(_)) => {
-            Err(RequestRefusal::AlreadySubmitted)
-        }
+        (MaintenanceRequest::NotSubmitted, RequestCommand::Submit(submit)) => submit_request(by, *at, submit),
+        (MaintenanceRequest::Filed(_), RequestCommand::Submit(_)) => Err(RequestRefusal::AlreadySubmitted),
         (MaintenanceRequest::NotSubmitted, _) => Err(RequestRefusal::NotFound),
         (MaintenanceRequest::Filed(request), command) => {
             let action = action_of(command);
@@ -52,9 +46,7 @@ pub fn action_of(command: &RequestCommand) -> Action {
         RequestCommand::EstimateCost { .. } => Action::EstimateCost,
         RequestCommand::Reprioritise { .. } => Action::Reprioritise,
         RequestCommand::Comment { internal: true, .. } => Action::CommentInternally,
-        RequestCommand::Comment {
-            internal: false, ..
-        } => Action::Comment,
+        RequestCommand::Comment { internal: false, .. } => Action::Comment,
         RequestCommand::Escalate(_) => Action::Escalate,
         RequestCommand::AutoClose { .. } => Action::AutoClose,
         RequestCommand::EndAssignment { .. } => Action::EndAssignment,
@@ -91,94 +83,51 @@ fn submit_request(by: &Actor, at: DateTime<Utc>, submit: &Submit) -> Decision {
     }])
 }
 
-fn decide_on_filed(
-    request: &Request,
-    by: &Actor,
-    at: DateTime<Utc>,
-    command: &RequestCommand,
-) -> Decision {
+fn decide_on_filed(request: &Request, by: &Actor, at: DateTime<Utc>, command: &RequestCommand) -> Decision {
     let me = by.account;
     let status = request.status();
-    let refuse = |action| RequestRefusal::RefusedTransition {
-        action,
-        status,
-        allowed: status.may_move_to(),
-    };
+    let refuse = |action| RequestRefusal::RefusedTransition { action, status, allowed: status.may_move_to() };
     match (&request.stage, command) {
         (_, RequestCommand::Submit(_)) => Err(RequestRefusal::AlreadySubmitted),
 
-        (Stage::Submitted, RequestCommand::Acknowledge) => {
-            Ok(vec![RequestEvent::RequestAcknowledged { by: me, at }])
-        }
+        (Stage::Submitted, RequestCommand::Acknowledge) => Ok(vec![RequestEvent::RequestAcknowledged { by: me, at }]),
         (_, RequestCommand::Acknowledge) => Err(refuse(Action::Acknowledge)),
 
         (_, RequestCommand::Assign(assign)) => assign_request(request, me, at, assign),
 
-        (Stage::Assigned(held), RequestCommand::Unassign) => {
-            Ok(vec![RequestEvent::RequestUnassigned {
-                previous: held.assignee,
-                by: me,
-                reason: UnassignReason::Unassigned,
-                at,
-            }])
-        }
+        (Stage::Assigned(held), RequestCommand::Unassign) => Ok(vec![RequestEvent::RequestUnassigned {
+            previous: held.assignee,
+            by: me,
+            reason: UnassignReason::Unassigned,
+            at,
+        }]),
         (_, RequestCommand::Unassign) => Err(refuse(Action::Unassign)),
 
         (Stage::Assigned(held), RequestCommand::StartWork(_)) => {
-            Ok(vec![RequestEvent::WorkStarted {
-                assignee: held.assignee,
-                by: me,
-                took_on: false,
-                at,
-            }])
+            Ok(vec![RequestEvent::WorkStarted { assignee: held.assignee, by: me, took_on: false, at }])
         }
         (Stage::Acknowledged, RequestCommand::StartWork(start)) => take_on(request, me, at, start),
         (_, RequestCommand::StartWork(_)) => Err(refuse(Action::StartWork)),
 
         (Stage::InProgress(held), RequestCommand::HandBack) => {
-            Ok(vec![RequestEvent::WorkHandedBack {
-                assignee: held.assignee,
-                by: me,
-                at,
-            }])
+            Ok(vec![RequestEvent::WorkHandedBack { assignee: held.assignee, by: me, at }])
         }
         (_, RequestCommand::HandBack) => Err(refuse(Action::HandBack)),
 
         (Stage::InProgress(_), RequestCommand::Resolve(Resolve { actual_cost, note })) => {
-            Ok(vec![RequestEvent::RequestResolved {
-                by: me,
-                actual_cost: *actual_cost,
-                note: note.clone(),
-                at,
-            }])
+            Ok(vec![RequestEvent::RequestResolved { by: me, actual_cost: *actual_cost, note: note.clone(), at }])
         }
         (_, RequestCommand::Resolve(_)) => Err(refuse(Action::Resolve)),
 
         (Stage::Resolved { assignment, .. }, RequestCommand::Close) => {
-            let confirmed = me == request.submitter
-                && assignment.assignee != me
-                && !by.holds(Permission::Close);
-            let how = if confirmed {
-                ClosedHow::ConfirmedBySubmitter
-            } else {
-                ClosedHow::ByStaff
-            };
+            let confirmed = me == request.submitter && assignment.assignee != me && !by.holds(Permission::Close);
+            let how = if confirmed { ClosedHow::ConfirmedBySubmitter } else { ClosedHow::ByStaff };
             Ok(vec![RequestEvent::RequestClosed { by: me, how, at }])
         }
         (_, RequestCommand::Close) => Err(refuse(Action::Close)),
 
-        (
-            Stage::Resolved { assignment, .. },
-            RequestCommand::Reopen(Reopen {
-                reason,
-                assignee_employed,
-            }),
-        ) => {
-            let mut events = vec![RequestEvent::RequestReopened {
-                by: me,
-                reason: reason.clone(),
-                at,
-            }];
+        (Stage::Resolved { assignment, .. }, RequestCommand::Reopen(Reopen { reason, assignee_employed })) => {
+            let mut events = vec![RequestEvent::RequestReopened { by: me, reason: reason.clone(), at }];
             // The person who did the work has left: the request goes back for reassignment,
             // through legal steps of the machine (in_progress → assigned → acknowledged).
             if !assignee_employed {
@@ -188,14 +137,8 @@ fn decide_on_filed(
         }
         (_, RequestCommand::Reopen(_)) => Err(refuse(Action::Reopen)),
 
-        (stage, RequestCommand::Cancel { reason })
-            if stage.status().may_move(Status::Cancelled) =>
-        {
-            Ok(vec![RequestEvent::RequestCancelled {
-                by: me,
-                reason: reason.clone(),
-                at,
-            }])
+        (stage, RequestCommand::Cancel { reason }) if stage.status().may_move(Status::Cancelled) => {
+            Ok(vec![RequestEvent::RequestCancelled { by: me, reason: reason.clone(), at }])
         }
         (_, RequestCommand::Cancel { .. }) => Err(refuse(Action::Cancel)),
 
@@ -218,31 +161,20 @@ fn decide_on_filed(
         (_, RequestCommand::SetDueTime { due }) => {
             unfinished(request)?;
             check_due(request, *due)?;
-            Ok(changed(request.due != *due, || RequestEvent::DueTimeSet {
-                due: *due,
-                by: me,
-                at,
-            }))
+            Ok(changed(request.due != *due, || RequestEvent::DueTimeSet { due: *due, by: me, at }))
         }
         (_, RequestCommand::EstimateCost { cost }) => {
             unfinished(request)?;
-            Ok(changed(request.estimated_cost != Some(*cost), || {
-                RequestEvent::CostEstimated {
-                    cost: *cost,
-                    by: me,
-                    at,
-                }
+            Ok(changed(request.estimated_cost != Some(*cost), || RequestEvent::CostEstimated {
+                cost: *cost,
+                by: me,
+                at,
             }))
         }
         (_, RequestCommand::Reprioritise { priority }) => {
             unfinished(request)?;
             let from = request.priority;
-            Ok(changed(from != *priority, || RequestEvent::Reprioritised {
-                from,
-                to: *priority,
-                by: me,
-                at,
-            }))
+            Ok(changed(from != *priority, || RequestEvent::Reprioritised { from, to: *priority, by: me, at }))
         }
 
         (_, RequestCommand::Comment { id, text, internal }) => {
@@ -263,37 +195,22 @@ fn decide_on_filed(
             if at < *resolved_at + Duration::days(i64::from(*after_days)) {
                 return Err(RequestRefusal::NotDueForAutoClose);
             }
-            Ok(vec![RequestEvent::RequestClosed {
-                by: SYSTEM_ACCOUNT,
-                how: ClosedHow::Automatically,
-                at,
-            }])
+            Ok(vec![RequestEvent::RequestClosed { by: SYSTEM_ACCOUNT, how: ClosedHow::Automatically, at }])
         }
         (_, RequestCommand::AutoClose { .. }) => Err(refuse(Action::AutoClose)),
 
-        (Stage::Assigned(held), RequestCommand::EndAssignment { assignee })
-            if held.assignee == *assignee =>
-        {
+        (Stage::Assigned(held), RequestCommand::EndAssignment { assignee }) if held.assignee == *assignee => {
             Ok(return_for_reassignment(*assignee, false, me, at))
         }
-        (Stage::InProgress(held), RequestCommand::EndAssignment { assignee })
-            if held.assignee == *assignee =>
-        {
+        (Stage::InProgress(held), RequestCommand::EndAssignment { assignee }) if held.assignee == *assignee => {
             Ok(return_for_reassignment(*assignee, true, me, at))
         }
-        (_, RequestCommand::EndAssignment { assignee }) => {
-            Err(RequestRefusal::NotHeldBy { staff: *assignee })
-        }
+        (_, RequestCommand::EndAssignment { assignee }) => Err(RequestRefusal::NotHeldBy { staff: *assignee }),
     }
 }
 
 /// Assign (first time, from submitted via an acknowledgement, or a reassignment).
-fn assign_request(
-    request: &Request,
-    me: AccountId,
-    at: DateTime<Utc>,
-    assign: &Assign,
-) -> Decision {
+fn assign_request(request: &Request, me: AccountId, at: DateTime<Utc>, assign: &Assign) -> Decision {
     let status = request.status();
     let mut events = Vec::new();
     let previous = match &request.stage {
@@ -321,10 +238,7 @@ fn assign_request(
     assign
         .assignee
         .assignable(request.category.trade, assign.workload_limit)
-        .map_err(|reason| RequestRefusal::NotAssignable {
-            staff: assign.assignee.staff,
-            reason,
-        })?;
+        .map_err(|reason| RequestRefusal::NotAssignable { staff: assign.assignee.staff, reason })?;
     if let Some(due) = assign.due {
         check_due(request, due)?;
     }
@@ -338,10 +252,7 @@ fn assign_request(
     if let Some(due) = assign.due.filter(|due| *due != request.due) {
         events.push(RequestEvent::DueTimeSet { due, by: me, at });
     }
-    if let Some(cost) = assign
-        .estimated_cost
-        .filter(|cost| Some(*cost) != request.estimated_cost)
-    {
+    if let Some(cost) = assign.estimated_cost.filter(|cost| Some(*cost) != request.estimated_cost) {
         events.push(RequestEvent::CostEstimated { cost, by: me, at });
     }
     Ok(events)
@@ -350,22 +261,15 @@ fn assign_request(
 /// A staff member takes on an acknowledged request and becomes its assignee.
 fn take_on(request: &Request, me: AccountId, at: DateTime<Utc>, start: &StartWork) -> Decision {
     let Some(taker) = start.taker.as_ref().filter(|taker| taker.staff == me) else {
-        return Err(RequestRefusal::NotAllowed(
-            crate::request::permissions::NotAllowed {
-                action: Action::StartWork,
-                requirement: crate::request::permissions::Requirement::Staff,
-            },
-        ));
+        return Err(RequestRefusal::NotAllowed(crate::request::permissions::NotAllowed {
+            action: Action::StartWork,
+            requirement: crate::request::permissions::Requirement::Staff,
+        }));
     };
     taker
         .assignable(request.category.trade, start.workload_limit)
         .map_err(|reason| RequestRefusal::NotAssignable { staff: me, reason })?;
-    Ok(vec![RequestEvent::WorkStarted {
-        assignee: me,
-        by: me,
-        took_on: true,
-        at,
-    }])
+    Ok(vec![RequestEvent::WorkStarted { assignee: me, by: me, took_on: true, at }])
 }
 
 /// Hourly escalation: level 1 once overdue, level 2 a further period after level 1.
@@ -374,11 +278,7 @@ fn escalate_request(request: &Request, at: DateTime<Utc>, escalate: &Escalate) -
         return Err(RequestRefusal::NotOverdue);
     }
     match &request.escalation {
-        None => Ok(vec![RequestEvent::RequestEscalated {
-            level: 1,
-            raised_to: None,
-            at,
-        }]),
+        None => Ok(vec![RequestEvent::RequestEscalated { level: 1, raised_to: None, at }]),
         Some(level_one) if level_one.level == 1 => {
             if at < level_one.at + Duration::hours(i64::from(escalate.level_two_after_hours)) {
                 return Err(RequestRefusal::EscalationNotDue { level: 1 });
@@ -403,11 +303,7 @@ fn return_for_reassignment(
 ) -> Vec<RequestEvent> {
     let mut events = Vec::new();
     if in_progress {
-        events.push(RequestEvent::WorkHandedBack {
-            assignee,
-            by: me,
-            at,
-        });
+        events.push(RequestEvent::WorkHandedBack { assignee, by: me, at });
     }
     events.push(RequestEvent::RequestUnassigned {
         previous: assignee,
@@ -429,10 +325,7 @@ fn unfinished(request: &Request) -> Result<(), RequestRefusal> {
 
 fn check_due(request: &Request, due: DateTime<Utc>) -> Result<(), RequestRefusal> {
     if due <= request.submitted_at {
-        Err(RequestRefusal::DueBeforeSubmission {
-            due,
-            submitted_at: request.submitted_at,
-        })
+        Err(RequestRefusal::DueBeforeSubmission { due, submitted_at: request.submitted_at })
     } else {
         Ok(())
     }

@@ -14,13 +14,9 @@ mod tests;
 pub use command::{Assign, Escalate, Reopen, RequestCommand, Resolve, StartWork, Submit};
 pub use decide::{action_of, decide};
 pub use event::{ClosedHow, RequestEvent, UnassignReason};
-pub use permissions::{
-    actions_available, authorise, may_manage_staff, Action, NotAllowed, Requirement,
-};
+pub use permissions::{actions_available, authorise, may_manage_staff, Action, NotAllowed, Requirement};
 pub use refusal::{RefusalKind, RequestRefusal};
-pub use state::{
-    Assignment, Comment, Escalation, MaintenanceRequest, Milestones, Request, Stage, Status,
-};
+pub use state::{Assignment, Comment, Escalation, MaintenanceRequest, Milestones, Request, Stage, Status};
 pub use visibility::can_see;
 
 use cqrs_es::event_sink::EventSink;
@@ -35,12 +31,7 @@ impl Aggregate for MaintenanceRequest {
     type Error = RequestRefusal;
     type Services = ();
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _: &(),
-        sink: &EventSink<Self>,
-    ) -> Result<(), RequestRefusal> {
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), RequestRefusal> {
         for event in decide(self, &command)? {
             sink.write(event, self).await;
         }

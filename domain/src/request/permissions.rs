@@ -153,20 +153,16 @@ impl fmt::Display for Requirement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Permission(p) => write!(f, "staff holding the {p} permission"),
-            Self::AssignOrAccessAll => {
-                f.write_str("staff holding the assign or access_all_requests permission")
-            }
+            Self::AssignOrAccessAll => f.write_str("staff holding the assign or access_all_requests permission"),
             Self::AssigneeOr(p) => write!(f, "the assignee or staff holding the {p} permission"),
             Self::SubmitterOr(p) => write!(f, "the submitter or staff holding the {p} permission"),
-            Self::SubmitterAssigneeOr(p) => write!(
-                f,
-                "the submitter, the assignee or staff holding the {p} permission"
-            ),
+            Self::SubmitterAssigneeOr(p) => {
+                write!(f, "the submitter, the assignee or staff holding the {p} permission")
+            }
             Self::Submitter => f.write_str("the submitter"),
-            Self::SubmitterBeforeWorkOr(p) => write!(
-                f,
-                "staff holding the {p} permission (or the submitter, before work has started)"
-            ),
+            Self::SubmitterBeforeWorkOr(p) => {
+                write!(f, "staff holding the {p} permission (or the submitter, before work has started)")
+            }
             Self::Staff => f.write_str("staff"),
             Self::ResidentOrStaff => f.write_str("residents and staff"),
             Self::System => f.write_str("the estate's own scheduled jobs"),
@@ -178,9 +174,7 @@ impl fmt::Display for Requirement {
 impl fmt::Display for NotAllowed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.action, self.requirement) {
-            (Action::Submit, Requirement::Staff) => {
-                f.write_str("only staff may file a request for another resident")
-            }
+            (Action::Submit, Requirement::Staff) => f.write_str("only staff may file a request for another resident"),
             (Action::Submit, requirement) => write!(f, "only {requirement} may submit requests"),
             (action, requirement) => write!(f, "only {requirement} may {action} this request"),
         }
@@ -196,38 +190,21 @@ pub fn authorise(actor: &Actor, action: Action, request: &Request) -> Result<(),
     let assignee = request.assignee() == Some(actor.account);
     let (allowed, requirement) = match action {
         Action::Submit => (false, Requirement::ResidentOrStaff),
-        Action::Acknowledge => (
-            actor.is_system() || holds(Assign) || holds(AccessAllRequests),
-            Requirement::AssignOrAccessAll,
-        ),
-        Action::Assign => (
-            actor.is_system() || holds(Assign),
-            Requirement::Permission(Assign),
-        ),
+        Action::Acknowledge => {
+            (actor.is_system() || holds(Assign) || holds(AccessAllRequests), Requirement::AssignOrAccessAll)
+        }
+        Action::Assign => (actor.is_system() || holds(Assign), Requirement::Permission(Assign)),
         Action::Unassign => (holds(Assign), Requirement::Permission(Assign)),
         // Taking on an acknowledged request is open to any staff member who could be assigned;
         // whether they can is the assignment rules' answer, not a permission.
-        Action::StartWork if request.status() == Status::Acknowledged => {
-            (actor.is_staff(), Requirement::Staff)
-        }
-        Action::StartWork | Action::HandBack => {
-            (assignee || holds(Assign), Requirement::AssigneeOr(Assign))
-        }
+        Action::StartWork if request.status() == Status::Acknowledged => (actor.is_staff(), Requirement::Staff),
+        Action::StartWork | Action::HandBack => (assignee || holds(Assign), Requirement::AssigneeOr(Assign)),
         Action::Resolve => (assignee || holds(Close), Requirement::AssigneeOr(Close)),
-        Action::Close => (
-            submitter || assignee || holds(Close),
-            Requirement::SubmitterAssigneeOr(Close),
-        ),
+        Action::Close => (submitter || assignee || holds(Close), Requirement::SubmitterAssigneeOr(Close)),
         Action::Reopen => (submitter || holds(Close), Requirement::SubmitterOr(Close)),
         Action::Cancel => {
-            let before_work = matches!(
-                request.status(),
-                Status::Submitted | Status::Acknowledged | Status::Assigned
-            );
-            (
-                holds(Assign) || (submitter && before_work),
-                Requirement::SubmitterBeforeWorkOr(Assign),
-            )
+            let before_work = matches!(request.status(), Status::Submitted | Status::Acknowledged | Status::Assigned);
+            (holds(Assign) || (submitter && before_work), Requirement::SubmitterBeforeWorkOr(Assign))
         }
         Action::Rate => (submitter, Requirement::Submitter),
         Action::SetDueTime | Action::EstimateCost | Action::Reprioritise => {
@@ -236,18 +213,12 @@ pub fn authorise(actor: &Actor, action: Action, request: &Request) -> Result<(),
         Action::Comment => (submitter || actor.is_staff(), Requirement::ResidentOrStaff),
         Action::CommentInternally => (actor.is_staff(), Requirement::Staff),
         Action::Escalate | Action::AutoClose => (actor.is_system(), Requirement::System),
-        Action::EndAssignment => (
-            actor.is_system() || may_manage_staff(actor),
-            Requirement::StaffManagement,
-        ),
+        Action::EndAssignment => (actor.is_system() || may_manage_staff(actor), Requirement::StaffManagement),
     };
     if allowed {
         Ok(())
     } else {
-        Err(NotAllowed {
-            action,
-            requirement,
-        })
+        Err(NotAllowed { action, requirement })
     }
 }
 
@@ -258,23 +229,13 @@ pub fn authorise_submission(actor: &Actor, submitter: AccountId) -> Result<(), N
     if for_themselves || actor.is_staff() {
         return Ok(());
     }
-    let requirement = if actor.is_resident() {
-        Requirement::Staff
-    } else {
-        Requirement::ResidentOrStaff
-    };
-    Err(NotAllowed {
-        action: Action::Submit,
-        requirement,
-    })
+    let requirement = if actor.is_resident() { Requirement::Staff } else { Requirement::ResidentOrStaff };
+    Err(NotAllowed { action: Action::Submit, requirement })
 }
 
 /// Staff management (SPEC §1) is for administrators and facility managers.
 pub fn may_manage_staff(actor: &Actor) -> bool {
-    actor.administrator
-        || actor
-            .employed_staff()
-            .is_some_and(|s| s.role == StaffRole::FacilityManager)
+    actor.administrator || actor.employed_staff().is_some_and(|s| s.role == StaffRole::FacilityManager)
 }
 
 /// The actions `actor` could take on `request` now: allowed to them and possible in its status.

@@ -15,32 +15,18 @@ pub enum RequestRefusal {
     NotFound,
     #[error("this request has already been submitted")]
     AlreadySubmitted,
-    #[error(
-        "cannot {action} a request that is {status}; from {status} it may move to {}",
-        list(allowed)
-    )]
-    RefusedTransition {
-        action: Action,
-        status: Status,
-        allowed: &'static [Status],
-    },
+    #[error("cannot {action} a request that is {status}; from {status} it may move to {}", list(allowed))]
+    RefusedTransition { action: Action, status: Status, allowed: &'static [Status] },
     #[error("{0}")]
     NotAllowed(NotAllowed),
     #[error("cannot give this request to that staff member: {reason}")]
-    NotAssignable {
-        staff: AccountId,
-        reason: Unassignable,
-    },
+    NotAssignable { staff: AccountId, reason: Unassignable },
     #[error("the request is already assigned to that staff member")]
     AlreadyTheAssignee,
     #[error("requests can only be filed for an active resident")]
     SubmitterNotActiveResident,
     #[error("priority {requested} is above the '{category}' category's maximum of {maximum}; residents may file up to the maximum")]
-    PriorityAboveCategoryMaximum {
-        requested: Priority,
-        maximum: Priority,
-        category: String,
-    },
+    PriorityAboveCategoryMaximum { requested: Priority, maximum: Priority, category: String },
     #[error("this request has already been rated; a rating is given once")]
     AlreadyRated,
     #[error("a request can be rated once it is resolved or closed; this one is {status}")]
@@ -48,10 +34,7 @@ pub enum RequestRefusal {
     #[error("a request that is {status} can no longer be changed")]
     Finished { status: Status },
     #[error("the due time {due} is not after the request's submission at {submitted_at}")]
-    DueBeforeSubmission {
-        due: DateTime<Utc>,
-        submitted_at: DateTime<Utc>,
-    },
+    DueBeforeSubmission { due: DateTime<Utc>, submitted_at: DateTime<Utc> },
     #[error("the request is not overdue")]
     NotOverdue,
     #[error("no escalation is due yet (currently at level {level})")]
@@ -104,10 +87,7 @@ impl RequestRefusal {
             Self::AlreadySubmitted => "already_submitted",
             Self::RefusedTransition { .. } => "refused_transition",
             Self::NotAllowed(_) => "not_allowed",
-            Self::NotAssignable {
-                reason: Unassignable::WorkloadLimitReached { .. },
-                ..
-            } => "workload_limit_reached",
+            Self::NotAssignable { reason: Unassignable::WorkloadLimitReached { .. }, .. } => "workload_limit_reached",
             Self::NotAssignable { .. } => "not_assignable",
             Self::AlreadyTheAssignee => "already_the_assignee",
             Self::SubmitterNotActiveResident => "submitter_not_active_resident",
@@ -128,10 +108,6 @@ fn list(statuses: &[Status]) -> String {
     if statuses.is_empty() {
         "nothing (it is final)".to_owned()
     } else {
-        statuses
-            .iter()
-            .map(|s| s.name())
-            .collect::<Vec<_>>()
-            .join(", ")
+        statuses.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
     }
 }

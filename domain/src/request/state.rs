@@ -54,13 +54,8 @@ pub enum Stage {
     Acknowledged,
     Assigned(Assignment),
     InProgress(Assignment),
-    Resolved {
-        assignment: Assignment,
-        resolved_at: DateTime<Utc>,
-    },
-    Closed {
-        assignment: Assignment,
-    },
+    Resolved { assignment: Assignment, resolved_at: DateTime<Utc> },
+    Closed { assignment: Assignment },
     Cancelled,
 }
 
@@ -170,10 +165,7 @@ impl std::str::FromStr for Status {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.name() == text)
-            .ok_or_else(|| format!("unknown status '{text}'"))
+        Self::ALL.into_iter().find(|s| s.name() == text).ok_or_else(|| format!("unknown status '{text}'"))
     }
 }
 
@@ -219,11 +211,7 @@ impl Request {
 
     /// Overdue: due time passed and not resolved, closed or cancelled (SPEC §2).
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        now > self.due
-            && !matches!(
-                self.status(),
-                Status::Resolved | Status::Closed | Status::Cancelled
-            )
+        now > self.due && !matches!(self.status(), Status::Resolved | Status::Closed | Status::Cancelled)
     }
 }
 
@@ -302,30 +290,19 @@ impl Request {
                 first(&mut self.milestones.acknowledged, at);
                 self.stage = Stage::Acknowledged;
             }
-            RequestEvent::RequestAssigned {
-                assignee, by, at, ..
-            } => {
+            RequestEvent::RequestAssigned { assignee, by, at, .. } => {
                 first(&mut self.milestones.assigned, at);
                 if !self.assignees_so_far.contains(&assignee) {
                     self.assignees_so_far.push(assignee);
                 }
-                let assignment = Assignment {
-                    assignee,
-                    assigned_by: by,
-                    assigned_at: at,
-                };
+                let assignment = Assignment { assignee, assigned_by: by, assigned_at: at };
                 self.stage = match self.stage {
                     Stage::InProgress(_) => Stage::InProgress(assignment),
                     _ => Stage::Assigned(assignment),
                 };
             }
             RequestEvent::RequestUnassigned { .. } => self.stage = Stage::Acknowledged,
-            RequestEvent::WorkStarted {
-                assignee,
-                by,
-                took_on,
-                at,
-            } => {
+            RequestEvent::WorkStarted { assignee, by, took_on, at } => {
                 first(&mut self.milestones.in_progress, at);
                 let assignment = match (&self.stage, took_on) {
                     (Stage::Assigned(a), false) => a.clone(),
@@ -333,11 +310,7 @@ impl Request {
                         if !self.assignees_so_far.contains(&assignee) {
                             self.assignees_so_far.push(assignee);
                         }
-                        Assignment {
-                            assignee,
-                            assigned_by: by,
-                            assigned_at: at,
-                        }
+                        Assignment { assignee, assigned_by: by, assigned_at: at }
                     }
                 };
                 self.stage = Stage::InProgress(assignment);
@@ -345,20 +318,11 @@ impl Request {
             RequestEvent::WorkHandedBack { assignee, by, at } => {
                 let assignment = match &self.stage {
                     Stage::InProgress(a) => a.clone(),
-                    _ => Assignment {
-                        assignee,
-                        assigned_by: by,
-                        assigned_at: at,
-                    },
+                    _ => Assignment { assignee, assigned_by: by, assigned_at: at },
                 };
                 self.stage = Stage::Assigned(assignment);
             }
-            RequestEvent::RequestResolved {
-                actual_cost,
-                note,
-                at,
-                by,
-            } => {
+            RequestEvent::RequestResolved { actual_cost, note, at, by } => {
                 first(&mut self.milestones.resolved, at);
                 if actual_cost.is_some() {
                     self.actual_cost = actual_cost;
@@ -371,10 +335,7 @@ impl Request {
                     assigned_by: by,
                     assigned_at: at,
                 });
-                self.stage = Stage::Resolved {
-                    assignment,
-                    resolved_at: at,
-                };
+                self.stage = Stage::Resolved { assignment, resolved_at: at };
             }
             RequestEvent::RequestClosed { at, by, .. } => {
                 first(&mut self.milestones.closed, at);
@@ -397,35 +358,17 @@ impl Request {
                 first(&mut self.milestones.cancelled, at);
                 self.stage = Stage::Cancelled;
             }
-            RequestEvent::WorkRated {
-                rating, feedback, ..
-            } => {
+            RequestEvent::WorkRated { rating, feedback, .. } => {
                 self.rating = Some(rating);
                 self.feedback = feedback;
             }
             RequestEvent::DueTimeSet { due, .. } => self.due = due,
             RequestEvent::CostEstimated { cost, .. } => self.estimated_cost = Some(cost),
             RequestEvent::Reprioritised { to, .. } => self.priority = to,
-            RequestEvent::CommentPosted {
-                comment,
-                author,
-                text,
-                internal,
-                at,
-            } => {
-                self.comments.push(Comment {
-                    id: comment,
-                    author,
-                    text,
-                    internal,
-                    at,
-                });
+            RequestEvent::CommentPosted { comment, author, text, internal, at } => {
+                self.comments.push(Comment { id: comment, author, text, internal, at });
             }
-            RequestEvent::RequestEscalated {
-                level,
-                raised_to,
-                at,
-            } => {
+            RequestEvent::RequestEscalated { level, raised_to, at } => {
                 self.escalation = Some(Escalation { level, at });
                 if let Some(priority) = raised_to {
                     self.priority = priority;

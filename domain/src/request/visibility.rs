@@ -19,11 +19,8 @@ pub fn can_see(actor: &Actor, reports: &BTreeSet<AccountId>, request: &Request) 
             staff.permissions.contains(&Permission::AccessAllRequests)
                 || request.filed_by == Some(me)
                 || request.assignees_so_far.contains(&me)
-                || request
-                    .assignee()
-                    .is_some_and(|assignee| reports.contains(&assignee))
-                || (unassigned
-                    && can_take_trade(staff.role, &staff.permissions, request.category.trade))
+                || request.assignee().is_some_and(|assignee| reports.contains(&assignee))
+                || (unassigned && can_take_trade(staff.role, &staff.permissions, request.category.trade))
         }
         Standing::Staff(_) | Standing::AccountOnly => false,
     }

@@ -29,15 +29,11 @@ pub fn decide(state: &Resident, issued: &Issued<ResidentCommand>) -> Decision {
                 at,
             }])
         }
-        (Resident::Registered(_), ResidentCommand::Register(_)) => {
-            Err(ResidentRefusal::AlreadyRegistered)
-        }
+        (Resident::Registered(_), ResidentCommand::Register(_)) => Err(ResidentRefusal::AlreadyRegistered),
         (Resident::NotRegistered, _) => Err(ResidentRefusal::NotFound),
         (Resident::Registered(record), command) => {
-            let own = matches!(
-                command,
-                ResidentCommand::SetNotifications { .. } | ResidentCommand::RecordContactChange
-            );
+            let own =
+                matches!(command, ResidentCommand::SetNotifications { .. } | ResidentCommand::RecordContactChange);
             if !(manager || (own && by.account == record.id)) {
                 return Err(if own {
                     ResidentRefusal::NotSelfOrResidentManagement
@@ -54,32 +50,17 @@ pub fn decide(state: &Resident, issued: &Issued<ResidentCommand>) -> Decision {
             };
             match command {
                 ResidentCommand::Register(_) => Err(ResidentRefusal::AlreadyRegistered),
-                ResidentCommand::SetCommittee { member } => Ok(when(
-                    *member != record.committee,
-                    ResidentEvent::CommitteeMembershipSet {
-                        member: *member,
-                        at,
-                    },
-                )),
+                ResidentCommand::SetCommittee { member } => {
+                    Ok(when(*member != record.committee, ResidentEvent::CommitteeMembershipSet { member: *member, at }))
+                }
                 ResidentCommand::SetNotifications { preferences } => Ok(when(
                     *preferences != record.notifications,
-                    ResidentEvent::NotificationPreferencesSet {
-                        preferences: *preferences,
-                        at,
-                    },
+                    ResidentEvent::NotificationPreferencesSet { preferences: *preferences, at },
                 )),
-                ResidentCommand::RecordContactChange => {
-                    Ok(vec![ResidentEvent::ContactDetailsRevised { at }])
-                }
-                ResidentCommand::MoveOut { .. } if !record.is_active() => {
-                    Err(ResidentRefusal::MovedOut)
-                }
-                ResidentCommand::MoveOut { on } if *on < record.move_in => {
-                    Err(ResidentRefusal::MoveOutBeforeMoveIn)
-                }
-                ResidentCommand::MoveOut { on } => {
-                    Ok(vec![ResidentEvent::ResidentMovedOut { on: *on, at }])
-                }
+                ResidentCommand::RecordContactChange => Ok(vec![ResidentEvent::ContactDetailsRevised { at }]),
+                ResidentCommand::MoveOut { .. } if !record.is_active() => Err(ResidentRefusal::MovedOut),
+                ResidentCommand::MoveOut { on } if *on < record.move_in => Err(ResidentRefusal::MoveOutBeforeMoveIn),
+                ResidentCommand::MoveOut { on } => Ok(vec![ResidentEvent::ResidentMovedOut { on: *on, at }]),
             }
         }
     }

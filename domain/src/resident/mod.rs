@@ -28,12 +28,7 @@ impl Aggregate for Resident {
     type Error = ResidentRefusal;
     type Services = ();
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _: &(),
-        sink: &EventSink<Self>,
-    ) -> Result<(), ResidentRefusal> {
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), ResidentRefusal> {
         for event in decide(self, &command)? {
             sink.write(event, self).await;
         }

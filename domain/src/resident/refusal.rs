@@ -23,9 +23,7 @@ impl ResidentRefusal {
         match self {
             Self::NotFound => RefusalKind::NotFound,
             Self::AlreadyRegistered | Self::MovedOut => RefusalKind::Conflict,
-            Self::NotResidentManagement | Self::NotSelfOrResidentManagement => {
-                RefusalKind::NotAllowed
-            }
+            Self::NotResidentManagement | Self::NotSelfOrResidentManagement => RefusalKind::NotAllowed,
             Self::MoveOutBeforeMoveIn => RefusalKind::RuleBroken,
         }
     }

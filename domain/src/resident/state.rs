@@ -64,8 +64,7 @@ pub struct FlatNumberError;
 impl FlatNumber {
     pub fn parse(text: &str) -> Result<Self, FlatNumberError> {
         let text = text.trim().to_ascii_uppercase();
-        let part =
-            |s: &str| (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+        let part = |s: &str| (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
         match text.split_once('-') {
             Some((block, number)) if part(block) && part(number) => Ok(Self(text)),
             _ => Err(FlatNumberError),
@@ -73,9 +72,7 @@ impl FlatNumber {
     }
 
     pub fn block(&self) -> &str {
-        self.0
-            .split_once('-')
-            .map_or(self.0.as_str(), |(block, _)| block)
+        self.0.split_once('-').map_or(self.0.as_str(), |(block, _)| block)
     }
 
     pub fn as_str(&self) -> &str {
@@ -109,13 +106,7 @@ impl Resident {
             (
                 state @ Self::NotRegistered,
                 ResidentEvent::ResidentRegistered {
-                    id,
-                    flat,
-                    resident_type,
-                    committee,
-                    move_in,
-                    notifications,
-                    ..
+                    id, flat, resident_type, committee, move_in, notifications, ..
                 },
             ) => {
                 *state = Self::Registered(ResidentRecord {
@@ -129,12 +120,9 @@ impl Resident {
                 });
             }
             (Self::Registered(record), event) => match event {
-                ResidentEvent::ResidentRegistered { .. }
-                | ResidentEvent::ContactDetailsRevised { .. } => {}
+                ResidentEvent::ResidentRegistered { .. } | ResidentEvent::ContactDetailsRevised { .. } => {}
                 ResidentEvent::CommitteeMembershipSet { member, .. } => record.committee = member,
-                ResidentEvent::NotificationPreferencesSet { preferences, .. } => {
-                    record.notifications = preferences
-                }
+                ResidentEvent::NotificationPreferencesSet { preferences, .. } => record.notifications = preferences,
                 ResidentEvent::ResidentMovedOut { on, .. } => record.moved_out = Some(on),
             },
             (Self::NotRegistered, _) => {}

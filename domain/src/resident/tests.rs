@@ -6,9 +6,7 @@ use cqrs_es::test::TestFramework;
 use crate::actor::{Actor, Issued};
 use crate::ids::AccountId;
 use crate::preferences::NotificationPreferences;
-use crate::resident::{
-    FlatNumber, Register, Resident, ResidentCommand, ResidentEvent, ResidentRefusal, ResidentType,
-};
+use crate::resident::{FlatNumber, Register, Resident, ResidentCommand, ResidentEvent, ResidentRefusal, ResidentType};
 use crate::roles::StaffRole;
 
 type Scenario = TestFramework<Resident>;
@@ -18,9 +16,7 @@ fn id(n: u128) -> AccountId {
 }
 
 fn at() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
-        .single()
-        .expect("valid")
+    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().expect("valid")
 }
 
 fn day(d: u32) -> NaiveDate {
@@ -28,11 +24,7 @@ fn day(d: u32) -> NaiveDate {
 }
 
 fn manager() -> Actor {
-    Actor::staff(
-        id(2),
-        StaffRole::FacilityManager,
-        StaffRole::FacilityManager.default_permissions(),
-    )
+    Actor::staff(id(2), StaffRole::FacilityManager, StaffRole::FacilityManager.default_permissions())
 }
 
 fn registered() -> ResidentEvent {
@@ -74,40 +66,24 @@ fn facility_managers_register_residents_and_residents_do_not() {
 #[test]
 fn residents_set_their_own_preferences_but_not_their_committee_seat() {
     let me = Actor::resident(id(9), false);
-    let quiet = NotificationPreferences {
-        email: false,
-        sms: false,
-        urgent_only: true,
-    };
+    let quiet = NotificationPreferences { email: false, sms: false, urgent_only: true };
     Scenario::with(())
         .given(vec![registered()])
-        .when(by(
-            me.clone(),
-            ResidentCommand::SetNotifications { preferences: quiet },
-        ))
-        .then_expect_events(vec![ResidentEvent::NotificationPreferencesSet {
-            preferences: quiet,
-            at: at(),
-        }]);
+        .when(by(me.clone(), ResidentCommand::SetNotifications { preferences: quiet }))
+        .then_expect_events(vec![ResidentEvent::NotificationPreferencesSet { preferences: quiet, at: at() }]);
     Scenario::with(())
         .given(vec![registered()])
         .when(by(me, ResidentCommand::SetCommittee { member: true }))
         .then_expect_error(ResidentRefusal::NotResidentManagement);
     Scenario::with(())
         .given(vec![registered()])
-        .when(by(
-            Actor::resident(id(8), false),
-            ResidentCommand::RecordContactChange,
-        ))
+        .when(by(Actor::resident(id(8), false), ResidentCommand::RecordContactChange))
         .then_expect_error(ResidentRefusal::NotSelfOrResidentManagement);
 }
 
 #[test]
 fn a_resident_moves_out_once_and_not_before_moving_in() {
-    let moved = ResidentEvent::ResidentMovedOut {
-        on: day(20),
-        at: at(),
-    };
+    let moved = ResidentEvent::ResidentMovedOut { on: day(20), at: at() };
     Scenario::with(())
         .given(vec![registered()])
         .when(by(manager(), ResidentCommand::MoveOut { on: day(20) }))

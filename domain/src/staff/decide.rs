@@ -20,15 +20,11 @@ pub fn decide(state: &StaffMember, issued: &Issued<StaffCommand>) -> Decision {
             managing(by)?;
             onboard_member(onboard, at)
         }
-        (StaffMember::Onboarded(_), StaffCommand::Onboard(_)) => {
-            Err(StaffRefusal::AlreadyOnboarded)
-        }
+        (StaffMember::Onboarded(_), StaffCommand::Onboard(_)) => Err(StaffRefusal::AlreadyOnboarded),
         (StaffMember::NotOnboarded, _) => Err(StaffRefusal::NotFound),
         (StaffMember::Onboarded(record), command) => {
-            let own_settings = matches!(
-                command,
-                StaffCommand::SetAvailability { .. } | StaffCommand::SetNotifications { .. }
-            );
+            let own_settings =
+                matches!(command, StaffCommand::SetAvailability { .. } | StaffCommand::SetNotifications { .. });
             if own_settings && by.account == record.id {
                 // Staff set their own availability and preferences.
             } else if !may_manage_staff(by) {
@@ -66,9 +62,7 @@ fn onboard_member(onboard: &Onboard, at: DateTime<Utc>) -> Decision {
         schedule: onboard.schedule.clone(),
         available_24x7: onboard.available_24x7,
         permissions: onboard.role.default_permissions(),
-        notifications: onboard
-            .notifications
-            .unwrap_or_else(|| onboard.role.default_notifications()),
+        notifications: onboard.notifications.unwrap_or_else(|| onboard.role.default_notifications()),
         at,
     }])
 }
@@ -78,96 +72,47 @@ fn decide_on_record(record: &StaffRecord, at: DateTime<Utc>, command: &StaffComm
     let when = |differs: bool, event: StaffEvent| if differs { vec![event] } else { Vec::new() };
     Ok(match command {
         StaffCommand::Onboard(_) => return Err(StaffRefusal::AlreadyOnboarded),
-        StaffCommand::ChangeRole {
-            role,
-            reset_permissions,
-        } => {
-            let mut events = when(
-                *role != record.role,
-                StaffEvent::StaffAppointed {
-                    from: record.role,
-                    to: *role,
-                    at,
-                },
-            );
+        StaffCommand::ChangeRole { role, reset_permissions } => {
+            let mut events =
+                when(*role != record.role, StaffEvent::StaffAppointed { from: record.role, to: *role, at });
             let defaults = role.default_permissions();
             if *reset_permissions && defaults != record.permissions {
-                events.push(StaffEvent::PermissionsReset {
-                    permissions: defaults,
-                    at,
-                });
+                events.push(StaffEvent::PermissionsReset { permissions: defaults, at });
             }
             events
         }
         StaffCommand::Grant { permission } => when(
             !record.permissions.contains(permission),
-            StaffEvent::PermissionGranted {
-                permission: *permission,
-                at,
-            },
+            StaffEvent::PermissionGranted { permission: *permission, at },
         ),
-        StaffCommand::Revoke { permission } => when(
-            record.permissions.contains(permission),
-            StaffEvent::PermissionRevoked {
-                permission: *permission,
-                at,
-            },
-        ),
+        StaffCommand::Revoke { permission } => {
+            when(record.permissions.contains(permission), StaffEvent::PermissionRevoked { permission: *permission, at })
+        }
         StaffCommand::ResetPermissions => {
             let defaults = record.role.default_permissions();
-            when(
-                defaults != record.permissions,
-                StaffEvent::PermissionsReset {
-                    permissions: defaults,
-                    at,
-                },
-            )
+            when(defaults != record.permissions, StaffEvent::PermissionsReset { permissions: defaults, at })
         }
         StaffCommand::SetSupervisor { supervisor } => {
             if let Some(facts) = supervisor {
                 check_supervisor(record.id, facts)?;
             }
             let chosen = supervisor.as_ref().map(|s| s.staff);
-            when(
-                chosen != record.supervisor,
-                StaffEvent::SupervisorSet {
-                    supervisor: chosen,
-                    at,
-                },
-            )
+            when(chosen != record.supervisor, StaffEvent::SupervisorSet { supervisor: chosen, at })
         }
-        StaffCommand::ReviseProfile { department } => when(
-            *department != record.department,
-            StaffEvent::ProfileRevised {
-                department: department.clone(),
-                at,
-            },
-        ),
-        StaffCommand::SetAvailability {
-            available_24x7,
-            schedule,
-        } => when(
+        StaffCommand::ReviseProfile { department } => {
+            when(*department != record.department, StaffEvent::ProfileRevised { department: department.clone(), at })
+        }
+        StaffCommand::SetAvailability { available_24x7, schedule } => when(
             *available_24x7 != record.available_24x7 || *schedule != record.schedule,
-            StaffEvent::AvailabilitySet {
-                available_24x7: *available_24x7,
-                schedule: schedule.clone(),
-                at,
-            },
+            StaffEvent::AvailabilitySet { available_24x7: *available_24x7, schedule: schedule.clone(), at },
         ),
         StaffCommand::SetNotifications { preferences } => when(
             *preferences != record.notifications,
-            StaffEvent::NotificationPreferencesSet {
-                preferences: *preferences,
-                at,
-            },
+            StaffEvent::NotificationPreferencesSet { preferences: *preferences, at },
         ),
-        StaffCommand::SetEmployment { status } => when(
-            *status != record.employment,
-            StaffEvent::EmploymentStatusSet {
-                status: *status,
-                at,
-            },
-        ),
+        StaffCommand::SetEmployment { status } => {
+            when(*status != record.employment, StaffEvent::EmploymentStatusSet { status: *status, at })
+        }
         StaffCommand::Activate => when(!record.active, StaffEvent::StaffActivated { at }),
         StaffCommand::Deactivate => when(record.active, StaffEvent::StaffDeactivated { at }),
     })

@@ -14,9 +14,7 @@ pub use command::{Onboard, StaffCommand, SupervisorFacts};
 pub use decide::decide;
 pub use event::StaffEvent;
 pub use refusal::StaffRefusal;
-pub use state::{
-    EmployeeId, EmployeeIdError, EmploymentStatus, FlagDifference, StaffMember, StaffRecord,
-};
+pub use state::{EmployeeId, EmployeeIdError, EmploymentStatus, FlagDifference, StaffMember, StaffRecord};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
@@ -30,12 +28,7 @@ impl Aggregate for StaffMember {
     type Error = StaffRefusal;
     type Services = ();
 
-    async fn handle(
-        &mut self,
-        command: Self::Command,
-        _: &(),
-        sink: &EventSink<Self>,
-    ) -> Result<(), StaffRefusal> {
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), StaffRefusal> {
         for event in decide(self, &command)? {
             sink.write(event, self).await;
         }

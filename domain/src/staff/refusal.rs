@@ -10,9 +10,7 @@ pub enum StaffRefusal {
     AlreadyOnboarded,
     #[error("only administrators and facility managers may manage staff")]
     NotStaffManagement,
-    #[error(
-        "only the staff member themself, administrators and facility managers may change this"
-    )]
+    #[error("only the staff member themself, administrators and facility managers may change this")]
     NotSelfOrStaffManagement,
     #[error("a staff member cannot supervise themself")]
     SupervisorIsSelf,
@@ -28,9 +26,7 @@ impl StaffRefusal {
             Self::NotFound => RefusalKind::NotFound,
             Self::AlreadyOnboarded => RefusalKind::Conflict,
             Self::NotStaffManagement | Self::NotSelfOrStaffManagement => RefusalKind::NotAllowed,
-            Self::SupervisorIsSelf | Self::SupervisorNotActive | Self::SupervisorCycle => {
-                RefusalKind::RuleBroken
-            }
+            Self::SupervisorIsSelf | Self::SupervisorNotActive | Self::SupervisorCycle => RefusalKind::RuleBroken,
         }
     }
 

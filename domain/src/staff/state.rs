@@ -178,17 +178,11 @@ impl StaffRecord {
             StaffEvent::PermissionsReset { permissions, .. } => self.permissions = permissions,
             StaffEvent::SupervisorSet { supervisor, .. } => self.supervisor = supervisor,
             StaffEvent::ProfileRevised { department, .. } => self.department = department,
-            StaffEvent::AvailabilitySet {
-                available_24x7,
-                schedule,
-                ..
-            } => {
+            StaffEvent::AvailabilitySet { available_24x7, schedule, .. } => {
                 self.available_24x7 = available_24x7;
                 self.schedule = schedule;
             }
-            StaffEvent::NotificationPreferencesSet { preferences, .. } => {
-                self.notifications = preferences
-            }
+            StaffEvent::NotificationPreferencesSet { preferences, .. } => self.notifications = preferences,
             StaffEvent::EmploymentStatusSet { status, .. } => self.employment = status,
             StaffEvent::StaffActivated { .. } => self.active = true,
             StaffEvent::StaffDeactivated { .. } => self.active = false,

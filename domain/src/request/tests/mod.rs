@@ -32,10 +32,7 @@ pub(super) const OTHER_PLUMBER: u128 = 21;
 pub(super) const ELECTRICIAN: u128 = 22;
 
 pub(super) fn time(hour: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0)
-        .single()
-        .expect("valid date")
-        + Duration::hours(hour)
+    Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).single().expect("valid date") + Duration::hours(hour)
 }
 
 pub(super) fn resident() -> Actor {
@@ -55,10 +52,7 @@ pub(super) fn plumber() -> Actor {
 }
 
 pub(super) fn plumbing() -> Category {
-    initial_catalogue()
-        .into_iter()
-        .find(|c| c.name == "Plumbing issue")
-        .expect("in catalogue")
+    initial_catalogue().into_iter().find(|c| c.name == "Plumbing issue").expect("in catalogue")
 }
 
 pub(super) fn text(s: &str) -> Text {
@@ -120,35 +114,11 @@ pub(super) fn history_to(status: Status) -> Vec<RequestEvent> {
     let m = id(MANAGER);
     let p = id(PLUMBER);
     let acknowledged = RequestEvent::RequestAcknowledged { by: m, at: time(1) };
-    let assigned = RequestEvent::RequestAssigned {
-        assignee: p,
-        by: m,
-        previous: None,
-        ranking: vec![],
-        at: time(2),
-    };
-    let started = RequestEvent::WorkStarted {
-        assignee: p,
-        by: p,
-        took_on: false,
-        at: time(3),
-    };
-    let resolved = RequestEvent::RequestResolved {
-        by: p,
-        actual_cost: None,
-        note: None,
-        at: time(4),
-    };
-    let closed = RequestEvent::RequestClosed {
-        by: m,
-        how: crate::request::ClosedHow::ByStaff,
-        at: time(5),
-    };
-    let cancelled = RequestEvent::RequestCancelled {
-        by: m,
-        reason: text("duplicate"),
-        at: time(1),
-    };
+    let assigned = RequestEvent::RequestAssigned { assignee: p, by: m, previous: None, ranking: vec![], at: time(2) };
+    let started = RequestEvent::WorkStarted { assignee: p, by: p, took_on: false, at: time(3) };
+    let resolved = RequestEvent::RequestResolved { by: p, actual_cost: None, note: None, at: time(4) };
+    let closed = RequestEvent::RequestClosed { by: m, how: crate::request::ClosedHow::ByStaff, at: time(5) };
+    let cancelled = RequestEvent::RequestCancelled { by: m, reason: text("duplicate"), at: time(1) };
     let path: Vec<RequestEvent> = match status {
         Status::Submitted => vec![],
         Status::Acknowledged => vec![acknowledged],
@@ -170,9 +140,5 @@ pub(super) fn state_after(events: &[RequestEvent]) -> MaintenanceRequest {
 }
 
 pub(super) fn comment(internal: bool) -> RequestCommand {
-    RequestCommand::Comment {
-        id: CommentId::from_uuid(uuid::Uuid::from_u128(500)),
-        text: text("On my way"),
-        internal,
-    }
+    RequestCommand::Comment { id: CommentId::from_uuid(uuid::Uuid::from_u128(500)), text: text("On my way"), internal }
 }

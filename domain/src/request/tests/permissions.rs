@@ -7,20 +7,13 @@ use crate::roles::Permission;
 
 /// The callers, in the table's column order.
 fn callers() -> Vec<(&'static str, Actor)> {
-    let admin = Actor {
-        account: id(90),
-        standing: Standing::AccountOnly,
-        administrator: true,
-    };
+    let admin = Actor { account: id(90), standing: Standing::AccountOnly, administrator: true };
     vec![
         ("submitter", resident()),
         ("other resident", Actor::resident(id(OTHER_RESIDENT), false)),
         ("committee member", Actor::resident(id(3), true)),
         ("facility manager", manager()),
-        (
-            "maintenance supervisor",
-            staff(SUPERVISOR, StaffRole::MaintenanceSupervisor),
-        ),
+        ("maintenance supervisor", staff(SUPERVISOR, StaffRole::MaintenanceSupervisor)),
         ("accountant", staff(30, StaffRole::Accountant)),
         ("security head", staff(31, StaffRole::SecurityHead)),
         ("electrician", staff(ELECTRICIAN, StaffRole::Electrician)),
@@ -76,39 +69,24 @@ fn who_may_do_what_follows_the_action_table() {
 }
 
 fn filed(status: Status) -> Request {
-    state_after(&history_to(status))
-        .filed()
-        .cloned()
-        .expect("filed")
+    state_after(&history_to(status)).filed().cloned().expect("filed")
 }
 
 #[test]
 fn a_refusal_names_the_missing_permission() {
-    let refusal = authorise(&plumber(), Action::Assign, &filed(Status::Acknowledged))
-        .expect_err("plumbers do not assign");
-    assert_eq!(
-        refusal.requirement,
-        Requirement::Permission(Permission::Assign)
-    );
+    let refusal =
+        authorise(&plumber(), Action::Assign, &filed(Status::Acknowledged)).expect_err("plumbers do not assign");
+    assert_eq!(refusal.requirement, Requirement::Permission(Permission::Assign));
     assert_eq!(refusal.requirement.permission(), Some(Permission::Assign));
-    assert_eq!(
-        refusal.to_string(),
-        "only staff holding the assign permission may assign this request"
-    );
+    assert_eq!(refusal.to_string(), "only staff holding the assign permission may assign this request");
 }
 
 #[test]
 fn a_plumber_cannot_assign_requests() {
     let assign = super::rules::assign_to(OTHER_PLUMBER);
-    let refusal = crate::request::decide(
-        &state_after(&history_to(Status::Acknowledged)),
-        &issue(plumber(), 5, assign),
-    )
-    .expect_err("refused");
-    assert!(
-        matches!(refusal, crate::request::RequestRefusal::NotAllowed(_)),
-        "{refusal:?}"
-    );
+    let refusal = crate::request::decide(&state_after(&history_to(Status::Acknowledged)), &issue(plumber(), 5, assign))
+        .expect_err("refused");
+    assert!(matches!(refusal, crate::request::RequestRefusal::NotAllowed(_)), "{refusal:?}");
 }
 
 #[test]
@@ -132,16 +110,8 @@ fn deactivated_staff_hold_no_permission() {
     if let Standing::Staff(s) = &mut manager.standing {
         s.employed = false;
     }
-    for action in [
-        Action::Acknowledge,
-        Action::Assign,
-        Action::Close,
-        Action::Comment,
-    ] {
-        assert!(
-            authorise(&manager, action, &filed(Status::Resolved)).is_err(),
-            "{action}"
-        );
+    for action in [Action::Acknowledge, Action::Assign, Action::Close, Action::Comment] {
+        assert!(authorise(&manager, action, &filed(Status::Resolved)).is_err(), "{action}");
     }
 }
 
@@ -149,18 +119,7 @@ fn deactivated_staff_hold_no_permission() {
 fn the_available_actions_are_those_allowed_now() {
     let request = filed(Status::Resolved);
     let for_submitter = crate::request::actions_available(&resident(), &request);
-    assert_eq!(
-        for_submitter,
-        vec![Action::Close, Action::Reopen, Action::Rate, Action::Comment]
-    );
+    assert_eq!(for_submitter, vec![Action::Close, Action::Reopen, Action::Rate, Action::Comment]);
     let for_plumber = crate::request::actions_available(&plumber(), &request);
-    assert_eq!(
-        for_plumber,
-        vec![
-            Action::Close,
-            Action::Reopen,
-            Action::Comment,
-            Action::CommentInternally
-        ]
-    );
+    assert_eq!(for_plumber, vec![Action::Close, Action::Reopen, Action::Comment, Action::CommentInternally]);
 }

@@ -33,17 +33,10 @@ fn command(kind: u8, who: &Actor, pick: u32) -> RequestCommand {
     let (n, role) = staff_ids[pick as usize % staff_ids.len()];
     let open = pick % 12;
     match kind % 18 {
-        0 => submit_command(if pick % 2 == 0 {
-            None
-        } else {
-            Some(Priority::Low)
-        }),
+        0 => submit_command(if pick % 2 == 0 { None } else { Some(Priority::Low) }),
         1 => RequestCommand::Acknowledge,
         2 => RequestCommand::Assign(Assign {
-            assignee: Candidate {
-                open_assignments: open,
-                ..candidate(n, role)
-            },
+            assignee: Candidate { open_assignments: open, ..candidate(n, role) },
             workload_limit: 10,
             due: None,
             estimated_cost: None,
@@ -51,49 +44,27 @@ fn command(kind: u8, who: &Actor, pick: u32) -> RequestCommand {
         }),
         3 => RequestCommand::Unassign,
         4 => {
-            let taker = Candidate {
-                open_assignments: open,
-                ..candidate(who.account.as_uuid().as_u128(), StaffRole::Plumber)
-            };
-            RequestCommand::StartWork(StartWork {
-                taker: Some(taker),
-                workload_limit: 10,
-            })
+            let taker =
+                Candidate { open_assignments: open, ..candidate(who.account.as_uuid().as_u128(), StaffRole::Plumber) };
+            RequestCommand::StartWork(StartWork { taker: Some(taker), workload_limit: 10 })
         }
         5 => RequestCommand::HandBack,
-        6 => RequestCommand::Resolve(Resolve {
-            actual_cost: Rupees::from_paise(i64::from(pick) * 100).ok(),
-            note: None,
-        }),
+        6 => {
+            RequestCommand::Resolve(Resolve { actual_cost: Rupees::from_paise(i64::from(pick) * 100).ok(), note: None })
+        }
         7 => RequestCommand::Close,
-        8 => RequestCommand::Reopen(Reopen {
-            reason: text("not fixed"),
-            assignee_employed: pick % 3 != 0,
-        }),
-        9 => RequestCommand::Cancel {
-            reason: text("no longer needed"),
-        },
-        10 => RequestCommand::Rate {
-            rating: Rating::new(i64::from(pick % 5) + 1).expect("1..=5"),
-            feedback: None,
-        },
-        11 => RequestCommand::SetDueTime {
-            due: time(i64::from(pick % 200) + 1),
-        },
-        12 => RequestCommand::EstimateCost {
-            cost: Rupees::from_paise(i64::from(pick)).expect("non-negative"),
-        },
-        13 => RequestCommand::Reprioritise {
-            priority: Priority::ALL[pick as usize % 4],
-        },
+        8 => RequestCommand::Reopen(Reopen { reason: text("not fixed"), assignee_employed: pick % 3 != 0 }),
+        9 => RequestCommand::Cancel { reason: text("no longer needed") },
+        10 => RequestCommand::Rate { rating: Rating::new(i64::from(pick % 5) + 1).expect("1..=5"), feedback: None },
+        11 => RequestCommand::SetDueTime { due: time(i64::from(pick % 200) + 1) },
+        12 => RequestCommand::EstimateCost { cost: Rupees::from_paise(i64::from(pick)).expect("non-negative") },
+        13 => RequestCommand::Reprioritise { priority: Priority::ALL[pick as usize % 4] },
         14 => RequestCommand::Comment {
             id: crate::ids::CommentId::from_uuid(uuid::Uuid::from_u128(u128::from(pick))),
             text: text("note"),
             internal: pick % 2 == 0,
         },
-        15 => RequestCommand::Escalate(Escalate {
-            level_two_after_hours: 24,
-        }),
+        15 => RequestCommand::Escalate(Escalate { level_two_after_hours: 24 }),
         16 => RequestCommand::AutoClose { after_days: 7 },
         _ => RequestCommand::EndAssignment { assignee: id(n) },
     }

@@ -68,33 +68,20 @@ fn rows() -> Vec<Row> {
         Row {
             name: "resolve",
             by: manager(),
-            command: RequestCommand::Resolve(Resolve {
-                actual_cost: None,
-                note: None,
-            }),
+            command: RequestCommand::Resolve(Resolve { actual_cost: None, note: None }),
             allowed: vec![(InProgress, Resolved)],
         },
-        Row {
-            name: "close",
-            by: manager(),
-            command: RequestCommand::Close,
-            allowed: vec![(Resolved, Closed)],
-        },
+        Row { name: "close", by: manager(), command: RequestCommand::Close, allowed: vec![(Resolved, Closed)] },
         Row {
             name: "reopen",
             by: resident(),
-            command: RequestCommand::Reopen(Reopen {
-                reason: text("still leaking"),
-                assignee_employed: true,
-            }),
+            command: RequestCommand::Reopen(Reopen { reason: text("still leaking"), assignee_employed: true }),
             allowed: vec![(Resolved, InProgress)],
         },
         Row {
             name: "cancel",
             by: manager(),
-            command: RequestCommand::Cancel {
-                reason: text("duplicate"),
-            },
+            command: RequestCommand::Cancel { reason: text("duplicate") },
             allowed: vec![
                 (Submitted, Cancelled),
                 (Acknowledged, Cancelled),
@@ -105,10 +92,7 @@ fn rows() -> Vec<Row> {
         Row {
             name: "rate",
             by: resident(),
-            command: RequestCommand::Rate {
-                rating: Rating::new(4).expect("valid"),
-                feedback: None,
-            },
+            command: RequestCommand::Rate { rating: Rating::new(4).expect("valid"), feedback: None },
             allowed: same(&[Resolved, Closed]),
         },
         Row {
@@ -120,25 +104,16 @@ fn rows() -> Vec<Row> {
         Row {
             name: "estimate cost",
             by: manager(),
-            command: RequestCommand::EstimateCost {
-                cost: Rupees::parse("500").expect("valid"),
-            },
+            command: RequestCommand::EstimateCost { cost: Rupees::parse("500").expect("valid") },
             allowed: same(&open),
         },
         Row {
             name: "reprioritise",
             by: manager(),
-            command: RequestCommand::Reprioritise {
-                priority: Priority::Low,
-            },
+            command: RequestCommand::Reprioritise { priority: Priority::Low },
             allowed: same(&open),
         },
-        Row {
-            name: "comment",
-            by: resident(),
-            command: comment(false),
-            allowed: same(&Status::ALL),
-        },
+        Row { name: "comment", by: resident(), command: comment(false), allowed: same(&Status::ALL) },
         Row {
             name: "auto-close",
             by: Actor::system(),
@@ -148,9 +123,7 @@ fn rows() -> Vec<Row> {
         Row {
             name: "end assignment",
             by: Actor::system(),
-            command: RequestCommand::EndAssignment {
-                assignee: id(PLUMBER),
-            },
+            command: RequestCommand::EndAssignment { assignee: id(PLUMBER) },
             allowed: vec![(Assigned, Acknowledged), (InProgress, Acknowledged)],
         },
     ]
@@ -162,15 +135,8 @@ fn every_action_moves_only_where_the_state_machine_allows() {
         for status in Status::ALL {
             let mut state = state_after(&history_to(status));
             let at = time(24 * 30);
-            let result = decide(
-                &state,
-                &Issued::new(row.by.clone(), at, row.command.clone()),
-            );
-            let expected = row
-                .allowed
-                .iter()
-                .find(|(from, _)| *from == status)
-                .map(|(_, to)| *to);
+            let result = decide(&state, &Issued::new(row.by.clone(), at, row.command.clone()));
+            let expected = row.allowed.iter().find(|(from, _)| *from == status).map(|(_, to)| *to);
             match (result, expected) {
                 (Ok(events), Some(to)) => {
                     for event in events {
@@ -191,14 +157,8 @@ fn every_action_moves_only_where_the_state_machine_allows() {
                         row.name
                     );
                 }
-                (Ok(events), None) => panic!(
-                    "{} from {status} should be refused, recorded {events:?}",
-                    row.name
-                ),
-                (Err(refusal), Some(_)) => panic!(
-                    "{} from {status} should be allowed, refused: {refusal}",
-                    row.name
-                ),
+                (Ok(events), None) => panic!("{} from {status} should be refused, recorded {events:?}", row.name),
+                (Err(refusal), Some(_)) => panic!("{} from {status} should be allowed, refused: {refusal}", row.name),
             }
         }
     }
@@ -207,16 +167,17 @@ fn every_action_moves_only_where_the_state_machine_allows() {
 #[test]
 fn a_refused_transition_says_where_the_request_may_go() {
     let state = state_after(&history_to(Status::Closed));
-    let refusal = decide(&state, &issue(manager(), 30, RequestCommand::Acknowledge))
-        .expect_err("closed is final");
+    let refusal = decide(&state, &issue(manager(), 30, RequestCommand::Acknowledge)).expect_err("closed is final");
     assert_eq!(
         refusal.to_string(),
         "cannot acknowledge a request that is closed; from closed it may move to nothing (it is final)"
     );
     let state = state_after(&history_to(Status::Resolved));
-    let refusal = decide(&state, &issue(manager(), 30, RequestCommand::HandBack))
-        .expect_err("not in progress");
-    assert_eq!(refusal.to_string(), "cannot hand back a request that is resolved; from resolved it may move to closed, in_progress");
+    let refusal = decide(&state, &issue(manager(), 30, RequestCommand::HandBack)).expect_err("not in progress");
+    assert_eq!(
+        refusal.to_string(),
+        "cannot hand back a request that is resolved; from resolved it may move to closed, in_progress"
+    );
 }
 
 #[test]
