@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use futures::future::join_all;
 use khaki_commands::requests::{self, AssignTo};
 use khaki_commands::{CommandError, EventLog, Origin};
-use khaki_domain::request::MaintenanceRequest;
+use khaki_domain::request::{MaintenanceRequest, Revision};
 use khaki_domain::{CommentId, StaffRole, TicketNumber};
 use khaki_migrations::with_pool;
 
@@ -148,9 +148,9 @@ async fn a_pinned_version_refuses_the_slower_of_two_commands(store: Store) {
     let races = (0..2).map(|n| {
         let (log, manager) = (servers[n].clone(), manager.clone());
         let due = Utc::now() + chrono::Duration::days(3 + n as i64);
-        tokio::spawn(
-            async move { requests::set_due_time(&log, &Origin::new(manager).expecting(Some(seen)), id, due).await },
-        )
+        tokio::spawn(async move {
+            requests::revise(&log, &Origin::new(manager).expecting(Some(seen)), id, Revision::due(due)).await
+        })
     });
     let results: Vec<_> = join_all(races).await.into_iter().map(|r| r.expect("task ran")).collect();
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");

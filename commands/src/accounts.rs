@@ -222,6 +222,38 @@ pub async fn actor_for(db: &Database, account: AccountId) -> Result<Option<Actor
     Ok(Some(Actor { account, standing, administrator: row.administrator }))
 }
 
+/// Display names for a set of accounts; erased people are named as such.
+pub async fn display_names(
+    db: &Database,
+    ids: &[AccountId],
+) -> Result<std::collections::HashMap<AccountId, String>, CommandError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT id, display_name, erased_at IS NOT NULL FROM accounts WHERE id IN ({})",
+        placeholders.join(", ")
+    );
+    let rows: Vec<(Uuid, Option<String>, bool)> = with_pool!(db, |pool| {
+        let mut query = sqlx::query_as(&sql);
+        for id in ids {
+            query = query.bind(id.as_uuid());
+        }
+        query.fetch_all(pool).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, erased)| {
+            let name = if erased { ERASED_PERSON.to_owned() } else { name.unwrap_or_default() };
+            (AccountId::from_uuid(id), name)
+        })
+        .collect())
+}
+
+/// How a person whose personal data was erased is named everywhere.
+pub const ERASED_PERSON: &str = "erased person";
+
 /// The account id for a username (any case), if there is one.
 pub async fn account_by_username(db: &Database, username: &str) -> Result<Option<AccountId>, CommandError> {
     let id: Option<Uuid> = with_pool!(db, |pool| {

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 mod error;
+pub mod idempotency;
 pub mod ledger;
 pub mod log;
 mod origin;
@@ -11,6 +12,7 @@ pub mod password;
 pub mod requests;
 pub mod residents;
 mod rules;
+pub mod sessions;
 pub mod staff;
 mod visibility;
 

@@ -39,6 +39,16 @@ impl Recorded for MaintenanceRequest {
             }
         }
         for event in change.events {
+            if let RequestEvent::RequestSubmitted { id, ticket, .. } = event {
+                with_tx!(tx, |conn| {
+                    sqlx::query("INSERT INTO request_tickets (ticket, request_id) VALUES ($1, $2)")
+                        .bind(ticket.to_string())
+                        .bind(id.as_uuid())
+                        .execute(conn)
+                        .await
+                        .map(|done| done.rows_affected())
+                })?;
+            }
             if let RequestEvent::WorkRated { rating, assignee, .. } = event {
                 with_tx!(tx, |conn| {
                     sqlx::query("UPDATE staff_ledger SET rating_sum = rating_sum + $2, rating_count = rating_count + 1 WHERE staff_id = $1")

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use khaki_domain::request::{
-    Assign, Escalate, MaintenanceRequest, Reopen, Request, RequestCommand, Resolve, StartWork,
+    Assign, Escalate, MaintenanceRequest, Reopen, Request, RequestCommand, Resolve, Revision, StartWork,
 };
-use khaki_domain::{AccountId, CommentId, Priority, Rating, RequestId, Rupees, Text};
+use khaki_domain::{AccountId, CommentId, Rating, RequestId, Rupees, Text};
 
 use crate::error::CommandError;
 use crate::ledger::candidate;
@@ -190,34 +190,15 @@ pub async fn rate(
     simple(log, origin, id, "rate", RequestCommand::Rate { rating, feedback }).await
 }
 
+/// Sets any of due time, estimated cost and priority in one command.
 #[tracing::instrument(skip_all, fields(request = %id))]
-pub async fn set_due_time(
+pub async fn revise(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-    due: DateTime<Utc>,
+    revision: Revision,
 ) -> Result<Executed<MaintenanceRequest>, CommandError> {
-    simple(log, origin, id, "set_due_time", RequestCommand::SetDueTime { due }).await
-}
-
-#[tracing::instrument(skip_all, fields(request = %id))]
-pub async fn estimate_cost(
-    log: &EventLog,
-    origin: &Origin,
-    id: RequestId,
-    cost: Rupees,
-) -> Result<Executed<MaintenanceRequest>, CommandError> {
-    simple(log, origin, id, "estimate_cost", RequestCommand::EstimateCost { cost }).await
-}
-
-#[tracing::instrument(skip_all, fields(request = %id))]
-pub async fn reprioritise(
-    log: &EventLog,
-    origin: &Origin,
-    id: RequestId,
-    priority: Priority,
-) -> Result<Executed<MaintenanceRequest>, CommandError> {
-    simple(log, origin, id, "reprioritise", RequestCommand::Reprioritise { priority }).await
+    simple(log, origin, id, "revise", RequestCommand::Revise(revision)).await
 }
 
 #[tracing::instrument(skip_all, fields(request = %id))]

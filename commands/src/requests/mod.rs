@@ -6,8 +6,8 @@ mod emergency;
 mod submit;
 
 pub use act::{
-    acknowledge, assign, auto_close, cancel, close, comment, end_assignment, escalate, estimate_cost, hand_back, rate,
-    reopen, reprioritise, resolve, set_due_time, start_work, unassign, AssignTo,
+    acknowledge, assign, auto_close, cancel, close, comment, end_assignment, escalate, hand_back, rate, reopen,
+    resolve, revise, start_work, unassign, AssignTo,
 };
 pub use emergency::assign_emergency;
 pub use submit::{submit, NewRequest, Submitted};

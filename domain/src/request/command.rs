@@ -28,15 +28,8 @@ pub enum RequestCommand {
         rating: Rating,
         feedback: Option<Text>,
     },
-    SetDueTime {
-        due: DateTime<Utc>,
-    },
-    EstimateCost {
-        cost: Rupees,
-    },
-    Reprioritise {
-        priority: Priority,
-    },
+    /// Sets any of due time, estimated cost and priority, all or nothing.
+    Revise(Revision),
     Comment {
         id: CommentId,
         text: Text,
@@ -87,6 +80,28 @@ pub struct StartWork {
     /// The actor as a possible assignee; needed when they take on an acknowledged request.
     pub taker: Option<Candidate>,
     pub workload_limit: u32,
+}
+
+/// The request details staff with the assign permission may set without moving the request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Revision {
+    pub due: Option<DateTime<Utc>>,
+    pub estimated_cost: Option<Rupees>,
+    pub priority: Option<Priority>,
+}
+
+impl Revision {
+    pub fn due(due: DateTime<Utc>) -> Self {
+        Self { due: Some(due), ..Self::default() }
+    }
+
+    pub fn estimated_cost(cost: Rupees) -> Self {
+        Self { estimated_cost: Some(cost), ..Self::default() }
+    }
+
+    pub fn priority(priority: Priority) -> Self {
+        Self { priority: Some(priority), ..Self::default() }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::actor::{Actor, Issued, SYSTEM_ACCOUNT};
 use crate::ids::AccountId;
-use crate::request::command::{Assign, Escalate, Reopen, RequestCommand, Resolve, StartWork, Submit};
+use crate::request::command::{Assign, Escalate, Reopen, RequestCommand, Resolve, Revision, StartWork, Submit};
 use crate::request::event::{ClosedHow, RequestEvent, UnassignReason};
 use crate::request::permissions::{authorise, authorise_submission, Action};
 use crate::request::refusal::RequestRefusal;
@@ -42,9 +42,9 @@ pub fn action_of(command: &RequestCommand) -> Action {
         RequestCommand::Reopen(_) => Action::Reopen,
         RequestCommand::Cancel { .. } => Action::Cancel,
         RequestCommand::Rate { .. } => Action::Rate,
-        RequestCommand::SetDueTime { .. } => Action::SetDueTime,
-        RequestCommand::EstimateCost { .. } => Action::EstimateCost,
-        RequestCommand::Reprioritise { .. } => Action::Reprioritise,
+        RequestCommand::Revise(Revision { priority: Some(_), .. }) => Action::Reprioritise,
+        RequestCommand::Revise(Revision { estimated_cost: Some(_), .. }) => Action::EstimateCost,
+        RequestCommand::Revise(_) => Action::SetDueTime,
         RequestCommand::Comment { internal: true, .. } => Action::CommentInternally,
         RequestCommand::Comment { internal: false, .. } => Action::Comment,
         RequestCommand::Escalate(_) => Action::Escalate,
@@ -158,24 +158,7 @@ fn decide_on_filed(request: &Request, by: &Actor, at: DateTime<Utc>, command: &R
         }
         (_, RequestCommand::Rate { .. }) => Err(RequestRefusal::NotFinished { status }),
 
-        (_, RequestCommand::SetDueTime { due }) => {
-            unfinished(request)?;
-            check_due(request, *due)?;
-            Ok(changed(request.due != *due, || RequestEvent::DueTimeSet { due: *due, by: me, at }))
-        }
-        (_, RequestCommand::EstimateCost { cost }) => {
-            unfinished(request)?;
-            Ok(changed(request.estimated_cost != Some(*cost), || RequestEvent::CostEstimated {
-                cost: *cost,
-                by: me,
-                at,
-            }))
-        }
-        (_, RequestCommand::Reprioritise { priority }) => {
-            unfinished(request)?;
-            let from = request.priority;
-            Ok(changed(from != *priority, || RequestEvent::Reprioritised { from, to: *priority, by: me, at }))
-        }
+        (_, RequestCommand::Revise(revision)) => revise(request, me, at, revision),
 
         (_, RequestCommand::Comment { id, text, internal }) => {
             // A retried comment (same id) is recorded once.
@@ -270,6 +253,28 @@ fn take_on(request: &Request, me: AccountId, at: DateTime<Utc>, start: &StartWor
         .assignable(request.category.trade, start.workload_limit)
         .map_err(|reason| RequestRefusal::NotAssignable { staff: me, reason })?;
     Ok(vec![RequestEvent::WorkStarted { assignee: me, by: me, took_on: true, at }])
+}
+
+/// Due time, estimated cost and priority together; values already set record nothing.
+fn revise(request: &Request, me: AccountId, at: DateTime<Utc>, revision: &Revision) -> Decision {
+    unfinished(request)?;
+    let mut events = Vec::new();
+    if let Some(due) = revision.due {
+        check_due(request, due)?;
+        events.extend(changed(request.due != due, || RequestEvent::DueTimeSet { due, by: me, at }));
+    }
+    if let Some(cost) = revision.estimated_cost {
+        events.extend(changed(request.estimated_cost != Some(cost), || RequestEvent::CostEstimated {
+            cost,
+            by: me,
+            at,
+        }));
+    }
+    if let Some(priority) = revision.priority {
+        let from = request.priority;
+        events.extend(changed(from != priority, || RequestEvent::Reprioritised { from, to: priority, by: me, at }));
+    }
+    Ok(events)
 }
 
 /// Hourly escalation: level 1 once overdue, level 2 a further period after level 1.

@@ -11,7 +11,7 @@ mod visibility;
 #[cfg(test)]
 mod tests;
 
-pub use command::{Assign, Escalate, Reopen, RequestCommand, Resolve, StartWork, Submit};
+pub use command::{Assign, Escalate, Reopen, RequestCommand, Resolve, Revision, StartWork, Submit};
 pub use decide::{action_of, decide};
 pub use event::{ClosedHow, RequestEvent, UnassignReason};
 pub use permissions::{actions_available, authorise, may_manage_staff, Action, NotAllowed, Requirement};

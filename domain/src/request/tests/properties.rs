@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::money::Rupees;
+use crate::request::Revision;
 use crate::request::{decide, Assign, Escalate, Reopen, Resolve, StartWork};
 use crate::values::Rating;
 
@@ -56,9 +57,11 @@ fn command(kind: u8, who: &Actor, pick: u32) -> RequestCommand {
         8 => RequestCommand::Reopen(Reopen { reason: text("not fixed"), assignee_employed: pick % 3 != 0 }),
         9 => RequestCommand::Cancel { reason: text("no longer needed") },
         10 => RequestCommand::Rate { rating: Rating::new(i64::from(pick % 5) + 1).expect("1..=5"), feedback: None },
-        11 => RequestCommand::SetDueTime { due: time(i64::from(pick % 200) + 1) },
-        12 => RequestCommand::EstimateCost { cost: Rupees::from_paise(i64::from(pick)).expect("non-negative") },
-        13 => RequestCommand::Reprioritise { priority: Priority::ALL[pick as usize % 4] },
+        11 => RequestCommand::Revise(Revision::due(time(i64::from(pick % 200) + 1))),
+        12 => {
+            RequestCommand::Revise(Revision::estimated_cost(Rupees::from_paise(i64::from(pick)).expect("non-negative")))
+        }
+        13 => RequestCommand::Revise(Revision::priority(Priority::ALL[pick as usize % 4])),
         14 => RequestCommand::Comment {
             id: crate::ids::CommentId::from_uuid(uuid::Uuid::from_u128(u128::from(pick))),
             text: text("note"),

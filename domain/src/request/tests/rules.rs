@@ -4,6 +4,7 @@ use super::*;
 use crate::assignment::Unassignable;
 use crate::category::Trade;
 use crate::money::Rupees;
+use crate::request::Revision;
 use crate::request::{Assign, ClosedHow, Escalate, Reopen, RequestRefusal, StartWork, UnassignReason};
 use crate::values::Rating;
 
@@ -285,11 +286,11 @@ fn only_the_submitter_rates_and_only_once_after_the_work_is_done() {
 fn setting_a_value_to_what_it_already_is_records_nothing() {
     Scenario::with(())
         .given(history_to(Status::Assigned))
-        .when(issue(manager(), 6, RequestCommand::Reprioritise { priority: Priority::High }))
+        .when(issue(manager(), 6, RequestCommand::Revise(Revision::priority(Priority::High))))
         .then_expect_events(vec![]);
     Scenario::with(())
         .given(history_to(Status::Assigned))
-        .when(issue(manager(), 6, RequestCommand::SetDueTime { due: time(12) }))
+        .when(issue(manager(), 6, RequestCommand::Revise(Revision::due(time(12)))))
         .then_expect_events(vec![]);
 }
 
@@ -297,7 +298,7 @@ fn setting_a_value_to_what_it_already_is_records_nothing() {
 fn a_due_time_must_come_after_submission() {
     Scenario::with(())
         .given(history_to(Status::Assigned))
-        .when(issue(manager(), 6, RequestCommand::SetDueTime { due: time(0) }))
+        .when(issue(manager(), 6, RequestCommand::Revise(Revision::due(time(0)))))
         .then_expect_error(RequestRefusal::DueBeforeSubmission { due: time(0), submitted_at: time(0) });
 }
 
@@ -418,4 +419,21 @@ fn a_retried_comment_is_recorded_once() {
         .given([history_to(Status::Assigned), vec![posted]].concat())
         .when(issue(plumber(), 7, comment(false)))
         .then_expect_events(vec![]);
+}
+
+#[test]
+fn a_revision_is_all_or_nothing() {
+    let revision = Revision { due: Some(time(0)), estimated_cost: None, priority: Some(Priority::Low) };
+    Scenario::with(())
+        .given(history_to(Status::Assigned))
+        .when(issue(manager(), 6, RequestCommand::Revise(revision)))
+        .then_expect_error(RequestRefusal::DueBeforeSubmission { due: time(0), submitted_at: time(0) });
+    let revision = Revision { due: Some(time(30)), estimated_cost: None, priority: Some(Priority::Low) };
+    Scenario::with(())
+        .given(history_to(Status::Assigned))
+        .when(issue(manager(), 6, RequestCommand::Revise(revision)))
+        .then_expect_events(vec![
+            RequestEvent::DueTimeSet { due: time(30), by: id(MANAGER), at: time(6) },
+            RequestEvent::Reprioritised { from: Priority::High, to: Priority::Low, by: id(MANAGER), at: time(6) },
+        ]);
 }

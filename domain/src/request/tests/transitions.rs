@@ -4,6 +4,7 @@
 use super::*;
 use crate::actor::Actor;
 use crate::money::Rupees;
+use crate::request::Revision;
 use crate::request::{decide, Assign, Reopen, RequestRefusal, Resolve, StartWork};
 use crate::values::Rating;
 
@@ -98,19 +99,19 @@ fn rows() -> Vec<Row> {
         Row {
             name: "set due time",
             by: manager(),
-            command: RequestCommand::SetDueTime { due: time(48) },
+            command: RequestCommand::Revise(Revision::due(time(48))),
             allowed: same(&open),
         },
         Row {
             name: "estimate cost",
             by: manager(),
-            command: RequestCommand::EstimateCost { cost: Rupees::parse("500").expect("valid") },
+            command: RequestCommand::Revise(Revision::estimated_cost(Rupees::parse("500").expect("valid"))),
             allowed: same(&open),
         },
         Row {
             name: "reprioritise",
             by: manager(),
-            command: RequestCommand::Reprioritise { priority: Priority::Low },
+            command: RequestCommand::Revise(Revision::priority(Priority::Low)),
             allowed: same(&open),
         },
         Row { name: "comment", by: resident(), command: comment(false), allowed: same(&Status::ALL) },
