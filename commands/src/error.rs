@@ -3,6 +3,7 @@
 use khaki_domain::account::AccountRefusal;
 use khaki_domain::request::{RefusalKind, RequestRefusal};
 use khaki_domain::resident::ResidentRefusal;
+use khaki_domain::roster::RosterRefusal;
 use khaki_domain::staff::StaffRefusal;
 
 /// A domain rule refused the command.
@@ -16,6 +17,8 @@ pub enum Refusal {
     Account(#[from] AccountRefusal),
     #[error(transparent)]
     Resident(#[from] ResidentRefusal),
+    #[error(transparent)]
+    Roster(#[from] RosterRefusal),
 }
 
 impl Refusal {
@@ -25,6 +28,7 @@ impl Refusal {
             Self::Staff(r) => r.kind(),
             Self::Account(r) => r.kind(),
             Self::Resident(r) => r.kind(),
+            Self::Roster(r) => r.kind(),
         }
     }
 
@@ -34,6 +38,7 @@ impl Refusal {
             Self::Staff(r) => r.code(),
             Self::Account(r) => r.code(),
             Self::Resident(r) => r.code(),
+            Self::Roster(r) => r.code(),
         }
     }
 }
@@ -84,6 +89,12 @@ impl From<AccountRefusal> for CommandError {
 
 impl From<ResidentRefusal> for CommandError {
     fn from(refusal: ResidentRefusal) -> Self {
+        Self::Refused(refusal.into())
+    }
+}
+
+impl From<RosterRefusal> for CommandError {
+    fn from(refusal: RosterRefusal) -> Self {
         Self::Refused(refusal.into())
     }
 }

@@ -11,6 +11,7 @@ mod origin;
 pub mod password;
 pub mod requests;
 pub mod residents;
+pub mod roster;
 mod rules;
 pub mod sessions;
 pub mod staff;

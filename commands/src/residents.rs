@@ -1,7 +1,7 @@
 //! Resident use cases: registering a resident with their account, and changes to their standing.
 
 use khaki_domain::account::AccountKind;
-use khaki_domain::resident::{Register, Resident, ResidentCommand};
+use khaki_domain::resident::{Register, Resident, ResidentCommand, ResidentType};
 use khaki_domain::AccountId;
 use uuid::Uuid;
 
@@ -9,6 +9,7 @@ use crate::accounts::{open_in, NewAccount};
 use crate::error::CommandError;
 use crate::log::{retrying, EventLog, Executed};
 use crate::origin::Origin;
+use crate::roster::claim_in;
 
 /// Opens the resident's account and registers them at their flat, in one transaction; the
 /// one-owner-and-one-tenant-per-flat rule is checked by the residents ledger on commit.
@@ -23,6 +24,9 @@ pub async fn register(
     let mut tx = log.begin().await?;
     let command_id = Uuid::new_v4();
     open_in(log, &mut tx, origin, &account, AccountKind::Resident, false, command_id).await?;
+    if register.resident_type == ResidentType::Owner {
+        claim_in(log, &mut tx, origin, &register.flat, account.id, command_id).await?;
+    }
     let executed = loaded
         .decide("register_resident", origin.issue(ResidentCommand::Register(register)))
         .await?

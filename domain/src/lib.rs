@@ -17,6 +17,7 @@ pub mod preferences;
 pub mod request;
 pub mod resident;
 pub mod roles;
+pub mod roster;
 pub mod staff;
 pub mod ticket;
 pub mod values;

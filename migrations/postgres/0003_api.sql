@@ -42,3 +42,17 @@ CREATE TABLE request_tickets (
     ticket     text PRIMARY KEY,
     request_id uuid NOT NULL UNIQUE
 );
+
+-- The owners' roster (SPEC §1): flats waiting to be claimed by their owner's account. Names,
+-- phones and e-mails are personal data and live here, not in the log; the RosterEntry events
+-- record only that a flat was imported, revised or claimed.
+CREATE TABLE roster_entries (
+    flat        text PRIMARY KEY,
+    block       text NOT NULL,
+    owner_names text NOT NULL,
+    phone       text,
+    email       text,
+    -- The owner account that claimed the flat, once registered.
+    claimed_by  uuid REFERENCES accounts (id),
+    updated_at  timestamptz NOT NULL
+);

@@ -30,3 +30,14 @@ CREATE TABLE request_tickets (
     ticket     TEXT PRIMARY KEY,
     request_id BLOB NOT NULL UNIQUE
 ) STRICT;
+
+-- The owners' roster (see the PostgreSQL migration of the same name).
+CREATE TABLE roster_entries (
+    flat        TEXT PRIMARY KEY,
+    block       TEXT NOT NULL,
+    owner_names TEXT NOT NULL,
+    phone       TEXT,
+    email       TEXT,
+    claimed_by  BLOB REFERENCES accounts (id),
+    updated_at  TEXT NOT NULL
+) STRICT;

@@ -24,7 +24,9 @@ use khaki_migrations::Tx;
 use crate::error::CommandError;
 use crate::rules::Rules;
 
-pub use staff::{all_candidates, candidate, holdings, reports_of, staff_holding, supervisor_facts};
+pub use staff::{
+    all_candidates, candidate, flag_diagnostics, holdings, reports_of, staff_holding, supervisor_facts, FlagDiagnosis,
+};
 
 /// One aggregate's change, as the ledger sees it.
 pub struct Change<'a, A: Aggregate> {

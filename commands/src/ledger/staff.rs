@@ -213,3 +213,38 @@ pub async fn staff_holding(db: &Database, permission: Permission) -> Result<Vec<
     let ids: Vec<Uuid> = with_pool!(db, |pool| sqlx::query_scalar(&sql).fetch_all(pool).await)?;
     Ok(ids.into_iter().map(AccountId::from_uuid).collect())
 }
+
+/// A staff member whose flags differ from their role's row of the table (SPEC §1 diagnostics).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagDiagnosis {
+    pub staff: AccountId,
+    pub employee_id: String,
+    pub role: StaffRole,
+    pub granted_beyond_role: Vec<Permission>,
+    pub missing_from_role: Vec<Permission>,
+}
+
+/// Every staff member whose flags differ from their role's defaults, by employee id.
+pub async fn flag_diagnostics(db: &Database) -> Result<Vec<FlagDiagnosis>, CommandError> {
+    let employee_ids: Vec<(Uuid, String)> =
+        with_pool!(db, |pool| sqlx::query_as("SELECT staff_id, employee_id FROM staff_ledger ORDER BY employee_id")
+            .fetch_all(pool)
+            .await)?;
+    let candidates = all_candidates(db).await?;
+    Ok(employee_ids
+        .into_iter()
+        .filter_map(|(id, employee_id)| {
+            let candidate = candidates.iter().find(|c| c.staff.as_uuid() == id)?;
+            let defaults = candidate.role.default_permissions();
+            let granted_beyond_role: Vec<Permission> = candidate.permissions.difference(&defaults).copied().collect();
+            let missing_from_role: Vec<Permission> = defaults.difference(&candidate.permissions).copied().collect();
+            (!granted_beyond_role.is_empty() || !missing_from_role.is_empty()).then(|| FlagDiagnosis {
+                staff: candidate.staff,
+                employee_id,
+                role: candidate.role,
+                granted_beyond_role,
+                missing_from_role,
+            })
+        })
+        .collect())
+}
