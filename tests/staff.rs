@@ -6,6 +6,7 @@ use std::sync::Arc;
 use futures::future::join_all;
 use khaki_commands::accounts::{open_account, Username};
 use khaki_commands::requests::{self, AssignTo};
+use khaki_commands::residents::ContactDetails;
 use khaki_commands::staff::{self, set_supervisor, NewStaff};
 use khaki_commands::{residents, CommandError, Origin};
 use khaki_domain::request::{MaintenanceRequest, Status};
@@ -175,7 +176,9 @@ async fn a_flat_gets_one_active_owner_even_when_raced(store: Store) {
             notifications: NotificationPreferences::default(),
         };
         let origin = estate.as_admin();
-        tokio::spawn(async move { residents::register(&log, &origin, account, register).await })
+        tokio::spawn(
+            async move { residents::register(&log, &origin, account, register, ContactDetails::default()).await },
+        )
     });
     let results: Vec<_> = join_all(races).await.into_iter().map(|r| r.expect("task ran")).collect();
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");

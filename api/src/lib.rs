@@ -4,4 +4,4 @@ pub mod cli;
 pub mod demo;
 pub mod http;
 
-pub use http::{router, serve, AppState};
+pub use http::{app, router, serve, AppState, ServeOptions};

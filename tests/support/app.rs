@@ -117,7 +117,7 @@ impl TestApp {
         let address = listener.local_addr().expect("bound");
         let (tell, told) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            khaki_api::serve(listener, state, async move {
+            khaki_api::serve(listener, khaki_api::router(state), async move {
                 let _ = told.await;
             })
             .await

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use chrono::NaiveDate;
 use khaki_commands::accounts::{actor_for, open_account, NewAccount, Username};
 use khaki_commands::requests::{self, NewRequest};
+use khaki_commands::residents::ContactDetails;
 use khaki_commands::staff::{onboard, NewStaff};
 use khaki_commands::{residents, EventLog, Origin};
 use khaki_domain::resident::{FlatNumber, Register, ResidentType};
@@ -115,7 +116,9 @@ impl<'a> Estate<'a> {
             move_in: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid"),
             notifications: NotificationPreferences::default(),
         };
-        residents::register(self.log, &self.as_admin(), account, register).await.expect("resident registered");
+        residents::register(self.log, &self.as_admin(), account, register, ContactDetails::default())
+            .await
+            .expect("resident registered");
         self.actor(id).await
     }
 

@@ -12,7 +12,7 @@ use khaki_migrations::Database;
 
 use crate::cli::settings::{Global, LogFormat, Settings};
 use crate::demo::{self, DemoSize};
-use crate::http::{self, AppState};
+use crate::http::{self, AppState, ServeOptions};
 
 #[derive(Parser, Debug)]
 #[command(name = "khaki", version, about = "Khaki Estate: maintenance requests and staff for a housing estate")]
@@ -90,7 +90,8 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
     let state = AppState::new(EventLog::new(db.clone(), settings.rules.clone()));
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!(address = %listener.local_addr()?, store = db.kind().name(), "Khaki Estate is listening");
-    http::serve(listener, state, shutdown_signal()).await?;
+    let options = ServeOptions { cors_origins: settings.file.cors_origins.clone().unwrap_or_default() };
+    http::serve(listener, http::app(state, &options), shutdown_signal()).await?;
     db.close().await;
     Ok(())
 }

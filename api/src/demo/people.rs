@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use khaki_commands::accounts::{open_account, NewAccount, Username};
+use khaki_commands::residents::ContactDetails;
 use khaki_commands::staff::{onboard, NewStaff};
 use khaki_commands::{residents, CommandError, EventLog, Origin};
 use khaki_domain::resident::{FlatNumber, Register, ResidentType};
@@ -156,7 +157,7 @@ pub async fn residents(
                         notifications: NotificationPreferences::default(),
                     };
                     let id = new.id;
-                    residents::register(log, &origin, new, register).await?;
+                    residents::register(log, &origin, new, register, ContactDetails::default()).await?;
                     people.push(id);
                 }
             }
