@@ -25,6 +25,9 @@ pub enum Claim {
     InFlight,
 }
 
+/// Fingerprint, status, answer and creation time of a kept key.
+type KeyRow = (Vec<u8>, Option<i32>, Option<String>, DateTime<Utc>);
+
 pub async fn claim(
     db: &Database,
     account: AccountId,
@@ -48,7 +51,7 @@ pub async fn claim(
     if inserted == 1 {
         return Ok(Claim::First);
     }
-    let row: Option<(Vec<u8>, Option<i32>, Option<String>, DateTime<Utc>)> = with_pool!(db, |pool| {
+    let row: Option<KeyRow> = with_pool!(db, |pool| {
         sqlx::query_as(
             "SELECT fingerprint, status, response, created_at FROM idempotency_keys WHERE account_id = $1 AND key = $2",
         )

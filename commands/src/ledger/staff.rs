@@ -238,7 +238,7 @@ pub async fn flag_diagnostics(db: &Database) -> Result<Vec<FlagDiagnosis>, Comma
             let defaults = candidate.role.default_permissions();
             let granted_beyond_role: Vec<Permission> = candidate.permissions.difference(&defaults).copied().collect();
             let missing_from_role: Vec<Permission> = defaults.difference(&candidate.permissions).copied().collect();
-            (!granted_beyond_role.is_empty() || !missing_from_role.is_empty()).then(|| FlagDiagnosis {
+            (!granted_beyond_role.is_empty() || !missing_from_role.is_empty()).then_some(FlagDiagnosis {
                 staff: candidate.staff,
                 employee_id,
                 role: candidate.role,
