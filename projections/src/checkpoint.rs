@@ -1,0 +1,108 @@
+//! Each projection's place in the log, saved in the same transaction as the rows of the batch
+//! that moved it, and its last failure.
+
+use chrono::{DateTime, Utc};
+use khaki_migrations::{with_pool, with_tx, Database, Tx};
+use serde::Serialize;
+
+use crate::log::Cursor;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    pub cursor: Cursor,
+    /// When a batch was last applied.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The last failure, until a batch succeeds again.
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckpointRow {
+    cursor_transaction: i64,
+    cursor_position: i64,
+    updated_at: Option<DateTime<Utc>>,
+    last_error: Option<String>,
+    last_error_at: Option<DateTime<Utc>>,
+}
+
+impl From<CheckpointRow> for Checkpoint {
+    fn from(row: CheckpointRow) -> Self {
+        Self {
+            cursor: Cursor { transaction: row.cursor_transaction, position: row.cursor_position },
+            updated_at: row.updated_at,
+            last_error: row.last_error,
+            last_error_at: row.last_error_at,
+        }
+    }
+}
+
+const SELECT: &str =
+    "SELECT cursor_transaction, cursor_position, updated_at, last_error, last_error_at FROM projection_checkpoints";
+
+/// The projection's checkpoint; the start of the log if it has none yet.
+pub async fn read(db: &Database, name: &str) -> Result<Checkpoint, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE name = $1");
+    let row: Option<CheckpointRow> = with_pool!(db, |pool| sqlx::query_as(&sql).bind(name).fetch_optional(pool).await)?;
+    Ok(row.map(Checkpoint::from).unwrap_or_default())
+}
+
+/// Gives each named projection a checkpoint row if it has none (a projection added after the
+/// migration that seeded the others).
+pub async fn ensure(db: &Database, names: &[&str]) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    for name in names {
+        with_tx!(&mut tx, |conn| {
+            sqlx::query("INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
+                .bind(*name)
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })?;
+    }
+    tx.commit().await
+}
+
+/// Locks the checkpoint row for the rest of `tx` and says whether it still is `expected`. Another
+/// runner (or a rebuild's swap) that moved it first makes this batch stale: the caller rolls back.
+/// On SQLite the transaction already holds the database's write lock.
+pub(crate) async fn claim(tx: &mut Tx, name: &str, expected: Cursor) -> Result<bool, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE name = $1{}", tx.pick(" FOR UPDATE", ""));
+    let row: Option<CheckpointRow> = with_tx!(tx, |conn| sqlx::query_as(&sql).bind(name).fetch_optional(conn).await)?;
+    Ok(row.map(Checkpoint::from).unwrap_or_default().cursor == expected)
+}
+
+/// Moves the checkpoint (and clears a recorded failure) inside the batch's transaction.
+pub(crate) async fn save(tx: &mut Tx, name: &str, cursor: Cursor, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    with_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO projection_checkpoints (name, cursor_transaction, cursor_position, updated_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (name) DO UPDATE SET cursor_transaction = excluded.cursor_transaction,
+                 cursor_position = excluded.cursor_position, updated_at = excluded.updated_at,
+                 last_error = NULL, last_error_at = NULL",
+        )
+        .bind(name)
+        .bind(cursor.transaction)
+        .bind(cursor.position)
+        .bind(at)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Records a failure where status, health and metrics of every process can see it.
+pub(crate) async fn record_error(db: &Database, name: &str, message: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    with_tx!(&mut tx, |conn| {
+        sqlx::query("UPDATE projection_checkpoints SET last_error = $2, last_error_at = $3 WHERE name = $1")
+            .bind(name)
+            .bind(message)
+            .bind(Utc::now())
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    tx.commit().await
+}
