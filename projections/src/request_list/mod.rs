@@ -23,7 +23,7 @@ use crate::store::{self, Cell, OnConflict};
 use crate::sums::Sums;
 use crate::target::Target;
 
-pub use filter::{Order, OrderBy, Page, RequestFilter, Scope, Total};
+pub use filter::{Order, OrderBy, Page, RequestFilter, Scope, TimeRange, Total};
 pub use query::{count_by_status, list_requests, ListedRequest, RequestPage, StatusCount};
 pub use row::RequestRow;
 
