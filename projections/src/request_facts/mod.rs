@@ -4,6 +4,7 @@
 
 mod analytics;
 mod row;
+mod trends;
 
 use std::collections::HashMap;
 
@@ -17,10 +18,11 @@ use crate::sums::Sums;
 use crate::target::{Calendar, Target};
 
 pub use analytics::{
-    analytics, monthly_trends, AgeBucket, Analytics, AnalyticsQuery, BacklogCount, CostFigures, DurationFigure,
-    MonthTrend, Rate, Satisfaction, Utilisation,
+    analytics, AgeBucket, Analytics, AnalyticsQuery, BacklogCount, CostFigures, DurationFigure, Rate, Satisfaction,
+    Utilisation,
 };
 pub use row::FactsRow;
+pub use trends::{monthly_trends, MonthTrend};
 
 use row::{COLUMNS, MONTHLY_KEYS, MONTHLY_SUMS};
 
