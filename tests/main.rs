@@ -3,9 +3,18 @@
 
 mod support;
 
+mod access_matrix;
+mod api_idempotency;
+mod api_input;
+mod api_openapi;
+mod api_requests;
+mod api_residents;
+mod api_session;
+mod api_staff;
 mod cli;
 mod concurrency;
 mod health;
 mod log;
+mod processes;
 mod projections;
 mod staff;

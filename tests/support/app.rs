@@ -136,6 +136,18 @@ impl TestApp {
         EventLog::new(self.database.open().await, self.log.rules().clone())
     }
 
+    /// A second server on the same database (its own pools), as a second `khaki serve` would
+    /// be; answers its base URL. It runs until the test ends.
+    pub async fn spawn_second(&self) -> String {
+        let state = AppState::new(self.second_server().await);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let address = listener.local_addr().expect("bound");
+        tokio::spawn(async move {
+            let _ = khaki_api::serve(listener, khaki_api::router(state), std::future::pending()).await;
+        });
+        format!("http://{address}")
+    }
+
     pub async fn stop(mut self) {
         if let Some(tell) = self.shutdown.take() {
             let _ = tell.send(());

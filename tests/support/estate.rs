@@ -19,6 +19,15 @@ pub struct Estate<'a> {
     serial: AtomicU32,
 }
 
+/// Every account the fixture opens signs in with this password.
+pub const ESTATE_PASSWORD: &str = "estate-password-1";
+
+/// One argon2 hash for every fixture account: hashing is slow and they share the password.
+pub fn password_hash() -> Option<String> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    Some(HASH.get_or_init(|| khaki_commands::password::hash(ESTATE_PASSWORD).expect("hashes")).clone())
+}
+
 pub fn text(value: &str) -> Text {
     Text::parse("text", value, 5000).expect("valid text")
 }
@@ -31,7 +40,7 @@ pub fn account_named(username: &str) -> NewAccount {
         email: Some(format!("{}@estate.invalid", username.to_lowercase())),
         display_name: "Someone".into(),
         phone: None,
-        password_hash: None,
+        password_hash: password_hash(),
     }
 }
 
@@ -44,7 +53,7 @@ impl<'a> Estate<'a> {
             email: Some("warden@estate.invalid".into()),
             display_name: "Administrator".into(),
             phone: None,
-            password_hash: None,
+            password_hash: password_hash(),
         };
         open_account(log, &Origin::system(), &admin, true).await.expect("administrator opened");
         let admin = Actor { account: id, standing: Standing::AccountOnly, administrator: true };
@@ -73,7 +82,7 @@ impl<'a> Estate<'a> {
             email: Some(format!("{username}@estate.invalid")),
             display_name: format!("Person {n}"),
             phone: Some(format!("+9190000{n:05}")),
-            password_hash: None,
+            password_hash: password_hash(),
         }
     }
 
@@ -141,4 +150,9 @@ impl<'a> Estate<'a> {
         let submitted = requests::submit(self.log, &Origin::new(resident.clone()), new).await.expect("submitted");
         (id, submitted.ticket)
     }
+}
+
+/// The actor of an account as the store knows them now.
+pub async fn actor_of(log: &EventLog, id: AccountId) -> Actor {
+    actor_for(log.database(), id).await.expect("readable").expect("active account")
 }

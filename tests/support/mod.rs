@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod estate;
+pub mod http;
 
 pub use app::{Store, TestApp};
 pub use estate::Estate;

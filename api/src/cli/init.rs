@@ -52,7 +52,7 @@ pub async fn run(settings: &Settings, args: InitArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn read_password(from_stdin: bool) -> Result<String, Failure> {
+pub fn read_password(from_stdin: bool) -> Result<String, Failure> {
     if from_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;

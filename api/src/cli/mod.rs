@@ -1,5 +1,6 @@
 //! The `khaki` command line: one binary, subcommands for serving, set-up and inspection.
 
+mod admin;
 mod events;
 mod init;
 pub mod settings;
@@ -35,6 +36,15 @@ pub enum Command {
     Demo(DemoArgs),
     /// Lists events from the log, oldest first, as JSON lines.
     Events(events::EventsArgs),
+    /// Administrators: create another, reset a password.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Staff diagnostics.
+    #[command(subcommand)]
+    Staff(admin::StaffCommand),
+    /// The owners' roster.
+    #[command(subcommand)]
+    Roster(admin::RosterCommand),
 }
 
 #[derive(Args, Debug)]
@@ -78,6 +88,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Events(args) => events::run(&settings, args).await,
+        Command::Admin(command) => admin::admin(&settings, command).await,
+        Command::Staff(command) => admin::staff(&settings, command).await,
+        Command::Roster(command) => admin::roster(&settings, command).await,
     }
 }
 

@@ -98,3 +98,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
         parse(&bytes).map(OptionalJson)
     }
 }
+
+/// The body of an action that takes none: nothing, or `{}`. Anything else is refused rather
+/// than ignored, so a client never believes it sent something that was dropped.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoBody {}

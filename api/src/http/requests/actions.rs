@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::http::error::ApiError;
 use crate::http::input::{optional_text, reason, text};
-use crate::http::json::{Json, OptionalJson};
+use crate::http::json::{Json, NoBody, OptionalJson};
 use crate::http::origin::{id_for, CommandOrigin};
 use crate::http::requests::view::request_id;
 use crate::http::requests::{answer, CommandAnswer};
@@ -35,6 +35,7 @@ pub async fn acknowledge(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
     Path(id): Path<String>,
+    _: OptionalJson<NoBody>,
 ) -> Answer {
     act!(state, origin, id, |request| requests::acknowledge(&state.log, &origin, request))
 }
@@ -69,6 +70,7 @@ pub async fn unassign(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
     Path(id): Path<String>,
+    _: OptionalJson<NoBody>,
 ) -> Answer {
     act!(state, origin, id, |request| requests::unassign(&state.log, &origin, request))
 }
@@ -79,6 +81,7 @@ pub async fn start(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
     Path(id): Path<String>,
+    _: OptionalJson<NoBody>,
 ) -> Answer {
     act!(state, origin, id, |request| requests::start_work(&state.log, &origin, request))
 }
@@ -89,6 +92,7 @@ pub async fn hand_back(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
     Path(id): Path<String>,
+    _: OptionalJson<NoBody>,
 ) -> Answer {
     act!(state, origin, id, |request| requests::hand_back(&state.log, &origin, request))
 }
@@ -120,6 +124,7 @@ pub async fn close(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
     Path(id): Path<String>,
+    _: OptionalJson<NoBody>,
 ) -> Answer {
     act!(state, origin, id, |request| requests::close(&state.log, &origin, request))
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::input::{email, one_of, optional_text, password_hash, phone, text};
-use crate::http::json::Json;
+use crate::http::json::{Json, NoBody, OptionalJson};
 use crate::http::origin::{id_for, CommandOrigin};
 use crate::http::staff::view::{may_view, record_of, render, StaffView};
 use crate::http::AppState;
@@ -234,6 +234,7 @@ pub async fn reset_permissions(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
     Path(id): Path<String>,
+    _: OptionalJson<NoBody>,
 ) -> Result<axum::Json<StaffAnswer>, ApiError> {
     run(&state, &origin, &id, "reset_permissions", StaffCommand::ResetPermissions).await
 }
@@ -340,6 +341,7 @@ pub async fn activate(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
     Path(id): Path<String>,
+    _: OptionalJson<NoBody>,
 ) -> Result<axum::Json<StaffAnswer>, ApiError> {
     run(&state, &origin, &id, "activate", StaffCommand::Activate).await
 }
@@ -361,6 +363,7 @@ pub async fn deactivate(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
     Path(id): Path<String>,
+    _: OptionalJson<NoBody>,
 ) -> Result<axum::Json<DeactivationAnswer>, ApiError> {
     let id = staff_id(&id)?;
     let (executed, returned) = staff::deactivate(&state.log, &origin, id).await?;

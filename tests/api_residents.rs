@@ -1,0 +1,109 @@
+//! Residents over HTTP: registration with the one-owner-per-flat rule, their own contact details,
+//! and the owners' roster import (API and command line) with claiming.
+
+use khaki_migrations::with_pool;
+use serde_json::json;
+
+use crate::on_both_stores;
+use crate::support::{Estate, Store, TestApp};
+
+on_both_stores!(
+    residents_are_registered_once_per_owner_and_keep_their_contacts,
+    the_roster_imports_once_and_owners_claim_their_flats
+);
+
+fn registration(username: &str, flat: &str, kind: &str) -> serde_json::Value {
+    json!({"username": username, "email": format!("{username}@estate.invalid"), "display_name": "Meera Pillai", "password": "a long password",
+           "flat": flat, "resident_type": kind, "move_in": "2024-06-01", "phone": "+919830411111"})
+}
+
+async fn residents_are_registered_once_per_owner_and_keep_their_contacts(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _estate = Estate::new(&app.log).await;
+    let admin = app.sign_in("estate.warden").await;
+    let owner = admin.post("/api/v1/residents", registration("meera.p", "c-202", "owner")).await;
+    assert_eq!(owner.status, 201, "{owner:?}");
+    assert_eq!(
+        (owner.body["resident"]["flat"].as_str(), owner.body["resident"]["block"].as_str()),
+        (Some("C-202"), Some("C"))
+    );
+    let second = admin.post("/api/v1/residents", registration("other.owner", "C-202", "owner")).await;
+    assert_eq!((second.status, second.body["error"]["details"]["field"].as_str()), (409, Some("flat")));
+    assert_eq!(admin.post("/api/v1/residents", registration("the.tenant", "C-202", "tenant")).await.status, 201);
+    assert_eq!(admin.post("/api/v1/residents", registration("a.child", "C-202", "family")).await.status, 201);
+
+    let id = owner.body["resident"]["id"].as_str().expect("id").to_owned();
+    let me = app.sign_in_with("meera.p", "a long password").await;
+    assert_eq!(me.get("/api/v1/me").await.body["flat"], "C-202");
+    let updated = me.put(&format!("/api/v1/residents/{id}/contact"), json!({"phone": "+919830422222", "emergency_contact_name": "Arun", "emergency_contact_phone": "+919830433333"})).await;
+    assert_eq!((updated.status, updated.body["resident"]["phone"].as_str()), (200, Some("+919830422222")));
+    let bad = me.put(&format!("/api/v1/residents/{id}/contact"), json!({"phone": "98304"})).await;
+    assert_eq!((bad.status, bad.code()), (400, "invalid_input"));
+    let tenant = app.sign_in_with("the.tenant", "a long password").await;
+    assert_eq!(
+        tenant.get(&format!("/api/v1/residents/{id}")).await.status,
+        404,
+        "one resident does not read another's record"
+    );
+    assert_eq!(
+        tenant.put(&format!("/api/v1/residents/{id}/contact"), json!({"phone": "+919830444444"})).await.status,
+        403
+    );
+    assert_eq!(tenant.post("/api/v1/residents", registration("sneaky", "C-203", "owner")).await.status, 403);
+}
+
+const ROSTER: &str = "Ser No,Flat No,Name of Owners,Phone No,E-mail Id
+BLOCK-D,,,,
+1,101,SHRI ARUN NAIR,9830425757,arun@estate.invalid
+2,102,SMT LEELA IYER & SHRI KIRAN IYER,09830425758,
+3,103,MR BAD PHONE,12345,
+";
+
+async fn the_roster_imports_once_and_owners_claim_their_flats(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _estate = Estate::new(&app.log).await;
+    let admin = app.sign_in("estate.warden").await;
+    let send = |dry: bool| {
+        let path = if dry { "/api/v1/roster?dry_run=true" } else { "/api/v1/roster" };
+        crate::support::http::Client::send(
+            admin.request(reqwest::Method::POST, path).header("content-type", "text/csv").body(ROSTER),
+        )
+    };
+    let dry = send(true).await;
+    assert_eq!((dry.body["created"].as_u64(), dry.body["dry_run"].as_bool()), (Some(2), Some(true)));
+    let first = send(false).await;
+    assert_eq!(first.status, 200, "{first:?}");
+    assert_eq!((first.body["created"].as_u64(), first.body["unchanged"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(first.body["errors"][0]["line"], 5);
+    let again = send(false).await;
+    assert_eq!(
+        (again.body["created"].as_u64(), again.body["unchanged"].as_u64()),
+        (Some(0), Some(2)),
+        "importing twice changes nothing"
+    );
+    let db = app.log.database();
+    let names: String =
+        with_pool!(db, |pool| sqlx::query_scalar("SELECT owner_names FROM roster_entries WHERE flat = 'D-102'")
+            .fetch_one(pool)
+            .await)
+        .expect("entry");
+    assert_eq!(names, "Leela Iyer & Kiran Iyer");
+
+    let owner = admin.post("/api/v1/residents", registration("arun.nair", "D-101", "owner")).await;
+    assert_eq!(owner.status, 201);
+    let claimed: Option<uuid::Uuid> =
+        with_pool!(db, |pool| sqlx::query_scalar("SELECT claimed_by FROM roster_entries WHERE flat = 'D-101'")
+            .fetch_one(pool)
+            .await)
+        .expect("entry");
+    assert_eq!(claimed.map(|c| c.to_string()), owner.body["resident"]["id"].as_str().map(str::to_owned));
+
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), ROSTER.replace("BLOCK-D", "BLOCK-E")).expect("written");
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_khaki"));
+    command.args(app.database.flags()).args(["roster", "import"]).arg(file.path());
+    let output = command.output().await.expect("roster import runs");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(printed.contains("created 2") && printed.contains("line 5"), "{printed}");
+}

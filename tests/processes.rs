@@ -1,0 +1,110 @@
+//! Two `khaki serve` processes on one database, as a deployment runs them: the rules hold across
+//! both (ticket numbers, the workload limit), and a stopped process finishes what it had begun.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use futures::future::join_all;
+use khaki_commands::{EventLog, Rules};
+use khaki_domain::StaffRole;
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+use crate::on_both_stores;
+use crate::support::app::TestDatabase;
+use crate::support::estate::ESTATE_PASSWORD;
+use crate::support::http::Client;
+use crate::support::{Estate, Store};
+
+on_both_stores!(two_server_processes_keep_ticket_numbers_and_workloads_right);
+
+async fn start(database: &TestDatabase) -> (Child, String) {
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
+    let child = Command::new(env!("CARGO_BIN_EXE_khaki"))
+        .args(database.flags())
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env_remove("DATABASE_URL")
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("serve starts");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/health")).await.is_ok() {
+            return (child, base);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("khaki serve did not come up");
+}
+
+async fn sign_in(base: &str, username: &str) -> Client {
+    let anyone = Client::at(base, None);
+    let answer = anyone.post("/api/v1/session", json!({"username": username, "password": ESTATE_PASSWORD})).await;
+    Client::at(base, answer.body["token"].as_str().map(str::to_owned))
+}
+
+async fn two_server_processes_keep_ticket_numbers_and_workloads_right(store: Store) {
+    let database = TestDatabase::create(store).await;
+    let log = EventLog::new(database.open().await, Rules::default());
+    let estate = Estate::new(&log).await;
+    let resident = estate.resident().await;
+    let manager = estate.staff(StaffRole::FacilityManager).await;
+    let plumber = estate.staff(StaffRole::Plumber).await;
+    let usernames: Vec<String> = {
+        let db = log.database();
+        let mut names = Vec::new();
+        for id in [resident.account, manager.account] {
+            names.push(
+                khaki_migrations::with_pool!(db, |pool| sqlx::query_scalar(
+                    "SELECT username FROM accounts WHERE id = $1"
+                )
+                .bind(id.as_uuid())
+                .fetch_one(pool)
+                .await)
+                .expect("username"),
+            );
+        }
+        names
+    };
+    let (_first, one) = start(&database).await;
+    let (_second, two) = start(&database).await;
+    let residents = [sign_in(&one, &usernames[0]).await, sign_in(&two, &usernames[0]).await];
+    let managers = [sign_in(&one, &usernames[1]).await, sign_in(&two, &usernames[1]).await];
+
+    let submissions = (0..40).map(|n| {
+        let client = residents[n % 2].clone();
+        async move { client.post("/api/v1/requests", json!({"title": format!("Fault {n}"), "description": "d", "category": "Plumbing issue", "location": "Flat"})).await }
+    });
+    let answers = join_all(submissions).await;
+    assert!(answers.iter().all(|a| a.status == 201), "every submission succeeds");
+    let mut sequences: Vec<u64> =
+        answers.iter().filter_map(|a| a.body["request"]["ticket"].as_str()?.rsplit('-').next()?.parse().ok()).collect();
+    sequences.sort_unstable();
+    assert_eq!(sequences, (1..=40).collect::<Vec<u64>>(), "consecutive across both servers");
+
+    let ids: Vec<String> = answers.iter().filter_map(|a| a.body["request"]["id"].as_str().map(str::to_owned)).collect();
+    for id in &ids[..9] {
+        assert_eq!(
+            managers[0]
+                .post(&format!("/api/v1/requests/{id}/assign"), json!({"staff_id": plumber.account}))
+                .await
+                .status,
+            200
+        );
+    }
+    let races = ids[9..29].iter().enumerate().map(|(n, id)| {
+        let client = managers[n % 2].clone();
+        let path = format!("/api/v1/requests/{id}/assign");
+        async move { client.post(&path, json!({"staff_id": plumber.account})).await }
+    });
+    let raced = join_all(races).await;
+    assert_eq!(
+        raced.iter().filter(|a| a.status == 200).count(),
+        1,
+        "one more fits under the limit, whichever server is asked"
+    );
+    assert!(raced.iter().filter(|a| a.status != 200).all(|a| a.code() == "workload_limit_reached"));
+    log.database().close().await;
+}
