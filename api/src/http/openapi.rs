@@ -5,6 +5,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::error::ErrorBody;
+use crate::http::requests::view::RequestView;
+use crate::http::requests::CommandAnswer;
+use crate::http::residents::{ResidentAnswer, ResidentView};
+use crate::http::staff::view::StaffView;
+use crate::http::staff::StaffAnswer;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,7 +21,7 @@ use crate::http::error::ErrorBody;
             aggregate's new version, which If-Match sends back to act only on that version."
     ),
     modifiers(&BearerToken),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, CommandAnswer, RequestView, StaffAnswer, StaffView, ResidentAnswer, ResidentView)),
     tags(
         (name = "session", description = "Signing in and out"),
         (name = "requests", description = "Maintenance requests and every action on them"),

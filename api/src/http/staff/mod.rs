@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use crate::http::AppState;
 
-pub use manage::{PreferencesBody, PERMISSIONS, ROLES};
+pub use manage::{PreferencesBody, StaffAnswer, PERMISSIONS, ROLES};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
