@@ -3,12 +3,14 @@
 
 mod support;
 
+mod access_management;
 mod access_matrix;
 mod api_idempotency;
 mod api_input;
 mod api_openapi;
 mod api_requests;
 mod api_residents;
+mod api_serving;
 mod api_session;
 mod api_staff;
 mod cli;

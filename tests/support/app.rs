@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use khaki_api::AppState;
+use khaki_api::{AppState, ServeOptions};
 use khaki_commands::{EventLog, Rules};
 use khaki_migrations::{Database, Location};
 use tokio::sync::oneshot;
@@ -109,6 +109,14 @@ impl TestApp {
     }
 
     pub async fn spawn_with(store: Store, rules: Rules) -> Self {
+        Self::launch(store, rules, ServeOptions::default()).await
+    }
+
+    pub async fn spawn_serving(store: Store, options: ServeOptions) -> Self {
+        Self::launch(store, Rules::default(), options).await
+    }
+
+    async fn launch(store: Store, rules: Rules, options: ServeOptions) -> Self {
         let database = TestDatabase::create(store).await;
         let db = database.open().await;
         let state = AppState::new(EventLog::new(db, rules));
@@ -117,7 +125,7 @@ impl TestApp {
         let address = listener.local_addr().expect("bound");
         let (tell, told) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            khaki_api::serve(listener, khaki_api::router(state), async move {
+            khaki_api::serve(listener, khaki_api::app(state, &options), async move {
                 let _ = told.await;
             })
             .await
