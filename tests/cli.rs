@@ -12,7 +12,8 @@ use crate::support::Store;
 
 on_both_stores!(
     a_demo_estate_is_served_and_its_events_listed,
-    the_first_administrator_is_created_from_the_command_line
+    the_first_administrator_is_created_from_the_command_line,
+    administrators_are_made_and_passwords_reset_from_the_command_line,
 );
 
 fn khaki(database: &TestDatabase) -> Command {
@@ -91,4 +92,38 @@ async fn the_first_administrator_is_created_from_the_command_line(store: Store) 
         "{}",
         String::from_utf8_lossy(&again.stderr)
     );
+}
+
+/// `khaki admin create`, `khaki admin reset-password` and `khaki staff diagnostics`.
+async fn administrators_are_made_and_passwords_reset_from_the_command_line(store: Store) {
+    let database = TestDatabase::create(store).await;
+    let run = |args: &'static [&'static str], stdin: &'static str| {
+        let mut command = khaki(&database);
+        command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        async move {
+            let mut child = command.spawn().expect("starts");
+            let mut input = child.stdin.take().expect("stdin");
+            input.write_all(stdin.as_bytes()).await.expect("written");
+            drop(input);
+            child.wait_with_output().await.expect("ends")
+        }
+    };
+    let made =
+        run(&["admin", "create", "--username", "second.admin", "--password-stdin"], "first long password\n").await;
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let reset = run(&["admin", "reset-password", "second.admin", "--password-stdin"], "second long password\n").await;
+    assert!(reset.status.success(), "{}", String::from_utf8_lossy(&reset.stderr));
+    let unknown = run(&["admin", "reset-password", "nobody.here", "--password-stdin"], "third long password\n").await;
+    assert!(!unknown.status.success());
+    let db = database.open().await;
+    let hash: String = khaki_migrations::with_pool!(&db, |pool| {
+        sqlx::query_scalar("SELECT password_hash FROM accounts WHERE username = 'second.admin'").fetch_one(pool).await
+    })
+    .expect("account");
+    assert!(khaki_commands::password::verify("second long password", &hash));
+    let diagnostics = run(&["staff", "diagnostics"], "").await;
+    assert!(
+        String::from_utf8_lossy(&diagnostics.stdout).contains("every staff member holds exactly their role's flags")
+    );
+    db.close().await;
 }

@@ -103,10 +103,25 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
     let state = AppState::new(EventLog::new(db.clone(), settings.rules.clone()));
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!(address = %listener.local_addr()?, store = db.kind().name(), "Khaki Estate is listening");
+    let housekeeping = tokio::spawn(housekeeping(db.clone()));
     let options = ServeOptions { cors_origins: settings.file.cors_origins.clone().unwrap_or_default() };
     http::serve(listener, http::app(state, &options), shutdown_signal()).await?;
+    housekeeping.abort();
     db.close().await;
     Ok(())
+}
+
+/// Hourly: forget idempotency keys past their retention. Any server may do it; it is idempotent.
+async fn housekeeping(db: Database) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        match khaki_commands::idempotency::sweep(&db, chrono::Utc::now()).await {
+            Ok(swept) if swept > 0 => tracing::info!(swept, "forgot idempotency keys past retention"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not sweep idempotency keys"),
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM: stop taking connections, finish what is in flight.
