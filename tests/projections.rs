@@ -79,7 +79,7 @@ pub async fn caught_up(db: &Database) {
 pub async fn snapshot(db: &Database) -> BTreeMap<String, Vec<String>> {
     let mut tables = BTreeMap::new();
     for projection in Projection::ALL {
-        for table in projection.tables(db.kind()) {
+        for table in projection.tables() {
             tables.insert((*table).to_owned(), rows_of(db, table).await);
         }
     }

@@ -30,12 +30,11 @@ VALUES ('request_list'), ('staff_directory'), ('timeline'), ('request_facts');
 -- request_list: one row per request, everything the list shows and filters on.
 CREATE TABLE request_list (
     id                 uuid PRIMARY KEY,
-    -- The submission's global position: a stable integer per request (the SQLite store keys its
-    -- full-text index by it).
+    -- The submission's global position: a stable integer per request (SQLite's full-text index is
+    -- keyed by it).
     submitted_position bigint NOT NULL,
     ticket             text NOT NULL,
     title              text NOT NULL,
-    description        text NOT NULL,
     category           text NOT NULL,
     -- Copied from the category at submission: decides which staff see it unassigned.
     trade              text NOT NULL,
@@ -68,14 +67,8 @@ CREATE TABLE request_list (
     updated_at         timestamptz NOT NULL,
     -- The stream's last sequence: the version a command may pin with If-Match.
     version            bigint NOT NULL,
-    last_position      bigint NOT NULL,
-    -- Full-text search over ticket, title, description and location. Punctuation becomes space
-    -- first so `MNT-2026-0001` and `A-101` are words, as SQLite's tokenizer sees them.
-    search             tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(
-                           ticket || ' ' || title || ' ' || description || ' ' || location,
-                           '[^[:alnum:]]+', ' ', 'g'))) STORED
+    last_position      bigint NOT NULL
 );
--- Orderings of the list, each with the id as tie-breaker so keyset pages are stable.
 CREATE INDEX request_list_by_submitted ON request_list USING btree (submitted_at, id);
 CREATE INDEX request_list_by_updated ON request_list USING btree (updated_at, id);
 CREATE INDEX request_list_by_due ON request_list USING btree (due_at, id);
@@ -91,8 +84,25 @@ CREATE INDEX request_list_by_filer ON request_list USING btree (filed_by) WHERE 
 CREATE INDEX request_list_by_resolved ON request_list USING btree (resolved_at);
 -- Overdue = open and past due: only open requests are indexed, so the index stays small.
 CREATE INDEX request_list_open_by_due ON request_list USING btree (due_at) WHERE status IN ('submitted', 'acknowledged', 'assigned', 'in_progress');
+-- A staff member's open work, soonest due first (their dashboard, their overdue count).
+CREATE INDEX request_list_open_by_assignee ON request_list USING btree (assignee, due_at) WHERE status IN ('submitted', 'acknowledged', 'assigned', 'in_progress');
 CREATE INDEX request_list_escalated ON request_list USING btree (submitted_at) WHERE escalation_level > 0;
-CREATE INDEX request_list_search ON request_list USING gin (search);
+
+-- Full-text search over ticket, title, description and location: one row per request, written once
+-- at submission (these texts never change), so list rows change without re-indexing words.
+-- Punctuation becomes space first, so `MNT-2026-0001` and `A-101` are words, as SQLite's tokenizer
+-- sees them.
+CREATE TABLE request_list_search (
+    id          uuid PRIMARY KEY,
+    ticket      text NOT NULL,
+    title       text NOT NULL,
+    description text NOT NULL,
+    location    text NOT NULL,
+    search      tsvector GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(
+                    ticket || ' ' || title || ' ' || description || ' ' || location,
+                    '[^[:alnum:]]+', ' ', 'g'))) STORED
+);
+CREATE INDEX request_list_search_words ON request_list_search USING gin (search);
 
 -- Everyone who ever held a request: staff see requests formerly assigned to them (SPEC §2).
 CREATE TABLE request_assignees (
@@ -119,6 +129,17 @@ CREATE TABLE request_list_counts (
     priority integer NOT NULL,
     requests bigint NOT NULL,
     PRIMARY KEY (status, category, trade, priority)
+);
+
+-- How many requests each person has per status, as submitter and as current assignee: a
+-- resident's and a staff member's totals and dashboards without counting their requests.
+CREATE TABLE request_list_people (
+    account_id uuid NOT NULL,
+    -- 'submitter' or 'assignee'.
+    relation   text NOT NULL,
+    status     text NOT NULL,
+    requests   bigint NOT NULL,
+    PRIMARY KEY (account_id, relation, status)
 );
 
 -- staff_directory: one row per staff member, as their Staff events say.
@@ -256,7 +277,7 @@ CREATE INDEX request_facts_by_resolved ON request_facts USING btree (resolved_at
 CREATE INDEX request_facts_by_closed ON request_facts USING btree (closed_at);
 CREATE INDEX request_facts_by_rated ON request_facts USING btree (rated_at);
 CREATE INDEX request_facts_open ON request_facts USING btree (submitted_at) WHERE status IN ('submitted', 'acknowledged', 'assigned', 'in_progress');
-CREATE INDEX request_facts_by_overrun ON request_facts USING btree (overrun_bp) WHERE overrun_bp IS NOT NULL;
+CREATE INDEX request_facts_by_overrun ON request_facts USING btree (overrun_bp, id) WHERE overrun_bp IS NOT NULL;
 
 -- Monthly sums per category and staff member (the request's assignee; the nil id for none):
 -- dashboards' trends and the accountant's cost summary read a few hundred rows, not a million.

@@ -37,7 +37,6 @@ CREATE TABLE request_list (
     submitted_position INTEGER NOT NULL,
     ticket             TEXT NOT NULL,
     title              TEXT NOT NULL,
-    description        TEXT NOT NULL,
     category           TEXT NOT NULL,
     -- Copied from the category at submission: decides which staff see it unassigned.
     trade              TEXT NOT NULL,
@@ -87,6 +86,8 @@ CREATE INDEX request_list_by_filer ON request_list (filed_by) WHERE filed_by IS 
 CREATE INDEX request_list_by_resolved ON request_list (resolved_at);
 -- Overdue = open and past due: only open requests are indexed, so the index stays small.
 CREATE INDEX request_list_open_by_due ON request_list (due_at) WHERE status IN ('submitted', 'acknowledged', 'assigned', 'in_progress');
+-- A staff member's open work, soonest due first (their dashboard, their overdue count).
+CREATE INDEX request_list_open_by_assignee ON request_list (assignee, due_at) WHERE status IN ('submitted', 'acknowledged', 'assigned', 'in_progress');
 CREATE INDEX request_list_escalated ON request_list (submitted_at) WHERE escalation_level > 0;
 -- The full-text index is keyed by this.
 CREATE UNIQUE INDEX request_list_by_submitted_position ON request_list (submitted_position);
@@ -121,6 +122,17 @@ CREATE TABLE request_list_counts (
     priority INTEGER NOT NULL,
     requests INTEGER NOT NULL,
     PRIMARY KEY (status, category, trade, priority)
+) STRICT;
+
+-- How many requests each person has per status, as submitter and as current assignee: a
+-- resident's and a staff member's totals and dashboards without counting their requests.
+CREATE TABLE request_list_people (
+    account_id BLOB NOT NULL,
+    -- 'submitter' or 'assignee'.
+    relation   TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    requests   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, relation, status)
 ) STRICT;
 
 -- staff_directory: one row per staff member, as their Staff events say.
@@ -258,7 +270,7 @@ CREATE INDEX request_facts_by_resolved ON request_facts (resolved_at);
 CREATE INDEX request_facts_by_closed ON request_facts (closed_at);
 CREATE INDEX request_facts_by_rated ON request_facts (rated_at);
 CREATE INDEX request_facts_open ON request_facts (submitted_at) WHERE status IN ('submitted', 'acknowledged', 'assigned', 'in_progress');
-CREATE INDEX request_facts_by_overrun ON request_facts (overrun_bp) WHERE overrun_bp IS NOT NULL;
+CREATE INDEX request_facts_by_overrun ON request_facts (overrun_bp, id) WHERE overrun_bp IS NOT NULL;
 
 -- Monthly sums per category and staff member (the request's assignee; the nil id for none):
 -- dashboards' trends and the accountant's cost summary read a few hundred rows, not a million.

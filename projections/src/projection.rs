@@ -1,7 +1,7 @@
 //! The read models the runner keeps: each a projection with a name, a checkpoint, its tables and
 //! a function applying a batch of events to them inside a transaction it is given.
 
-use khaki_migrations::{StoreKind, Tx};
+use khaki_migrations::Tx;
 use serde::Serialize;
 
 use crate::error::ProjectionError;
@@ -47,12 +47,22 @@ impl Projection {
     }
 
     /// The tables it writes; a rebuild makes shadows of exactly these.
-    pub fn tables(self, store: StoreKind) -> &'static [&'static str] {
+    pub fn tables(self) -> &'static [&'static str] {
         match self {
-            Self::RequestList => request_list::tables(store),
+            Self::RequestList => request_list::TABLES,
             Self::StaffDirectory => staff_directory::TABLES,
             Self::Timeline => timeline::TABLES,
             Self::RequestFacts => request_facts::TABLES,
+        }
+    }
+
+    /// Its tables whose rows are each inserted once and never changed: a rebuild fills them before
+    /// giving them their key.
+    pub(crate) fn inserted_once(self) -> &'static [&'static str] {
+        match self {
+            Self::RequestList => &["request_list_search"],
+            Self::Timeline => &["request_timeline"],
+            Self::StaffDirectory | Self::RequestFacts => &[],
         }
     }
 

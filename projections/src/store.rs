@@ -83,8 +83,11 @@ pub async fn write(
     if rows.is_empty() {
         return Ok(());
     }
-    let action = match conflict {
-        OnConflict::Keep => "DO NOTHING".to_owned(),
+    let names = columns.join(", ");
+    // Keeping the first row needs no conflict target, so it also works on a rebuild's shadow
+    // table before its key is built.
+    let on_conflict = match conflict {
+        OnConflict::Keep => "ON CONFLICT DO NOTHING".to_owned(),
         OnConflict::Replace | OnConflict::Add => {
             let set: Vec<String> = columns
                 .iter()
@@ -94,20 +97,15 @@ pub async fn write(
                     _ => format!("{c} = excluded.{c}"),
                 })
                 .collect();
-            format!("DO UPDATE SET {}", set.join(", "))
+            format!("ON CONFLICT ({}) DO UPDATE SET {}", key.join(", "), set.join(", "))
         }
     };
-    let names = columns.join(", ");
-    let conflict_on = key.join(", ");
     match tx {
         Tx::Postgres(tx) => {
             let arrays = Array::columns(columns.len(), rows)?;
             let casts: Vec<String> =
                 arrays.iter().enumerate().map(|(n, a)| format!("${}::{}[]", n + 1, a.sql_type())).collect();
-            let sql = format!(
-                "INSERT INTO {table} ({names}) SELECT * FROM UNNEST({}) ON CONFLICT ({conflict_on}) {action}",
-                casts.join(", ")
-            );
+            let sql = format!("INSERT INTO {table} ({names}) SELECT * FROM UNNEST({}) {on_conflict}", casts.join(", "));
             let mut query = sqlx::query(&sql);
             for array in arrays {
                 query = array.bind(query);
@@ -116,10 +114,7 @@ pub async fn write(
         }
         Tx::Sqlite(tx) => {
             let params: Vec<String> = (1..=columns.len()).map(|n| format!("${n}")).collect();
-            let sql = format!(
-                "INSERT INTO {table} ({names}) VALUES ({}) ON CONFLICT ({conflict_on}) {action}",
-                params.join(", ")
-            );
+            let sql = format!("INSERT INTO {table} ({names}) VALUES ({}) {on_conflict}", params.join(", "));
             for row in rows {
                 bind_cells!(sqlx::query(&sql), row).execute(&mut **tx).await?;
             }

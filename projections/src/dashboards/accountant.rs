@@ -57,8 +57,8 @@ impl Overrun {
     }
 }
 
-/// Counting overruns stops here; the list shows the largest anyway.
-const OVERRUN_COUNT_CAP: i64 = 10_000;
+/// Counting overruns stops here ("at least 1000"); the list shows the largest anyway.
+const OVERRUN_COUNT_CAP: i64 = 1_000;
 
 /// More than $2 % over the estimate. The index on overrun_bp finds the candidates ($1 basis
 /// points, rounded down, so never too few); the exact comparison in whole paise decides.
@@ -101,7 +101,7 @@ pub async fn accountant_dashboard(
     let percent = i64::from(overrun_percent);
     let list = format!(
         "SELECT f.id, l.ticket, l.title, f.category, f.estimated_cost, f.actual_cost, f.resolved_at, f.assignee
-         FROM request_facts f JOIN request_list l ON l.id = f.id WHERE {OVER} ORDER BY f.overrun_bp DESC, f.id LIMIT $3"
+         FROM request_facts f JOIN request_list l ON l.id = f.id WHERE {OVER} ORDER BY f.overrun_bp DESC, f.id DESC LIMIT $3"
     );
     let overruns: Vec<Overrun> = with_pool!(db, |pool| {
         sqlx::query_as(&list).bind(threshold).bind(percent).bind(i64::from(shown)).fetch_all(pool).await

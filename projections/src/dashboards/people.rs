@@ -65,7 +65,8 @@ pub async fn resident_dashboard(
         list_requests(db, &RequestFilter::default(), &Scope::Submitter(resident), &page, now).await?.requests;
     let by_status: Vec<StatusCount> = with_pool!(db, |pool| {
         sqlx::query_as(
-            "SELECT status, COUNT(*) AS requests FROM request_list WHERE submitter = $1 GROUP BY status ORDER BY status",
+            "SELECT status, requests FROM request_list_people WHERE account_id = $1 AND relation = 'submitter'
+             ORDER BY status",
         )
         .bind(resident.as_uuid())
         .fetch_all(pool)

@@ -12,6 +12,7 @@
 mod shadow;
 
 use chrono::Utc;
+use futures::future::try_join_all;
 use khaki_migrations::{with_pool, Database};
 use sqlx::Connection;
 
@@ -22,8 +23,9 @@ use crate::log::{read_after, Cursor, RecordedEvent};
 use crate::projection::{rebuild_lock_key, Projection, LOCK_SPACE};
 use crate::target::{Calendar, Target};
 
-/// Events read and applied per transaction while replaying.
-const BATCH: i64 = 5_000;
+/// Events read and applied per transaction while replaying: large batches fold many events of
+/// one request into one row write (some hundreds of megabytes at the peak).
+const BATCH: i64 = 50_000;
 
 /// What a rebuild did.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -52,10 +54,8 @@ pub async fn rebuild(
     let total = u64::try_from(total).unwrap_or(0);
     let mut replay = Replay { cursor: Cursor::default(), done: 0 };
     replay.catch_up(db, calendar, &projections, &mut |done| progress(done, total.max(done))).await?;
-    for tables in &shadows {
-        shadow::index(db, tables).await?;
-    }
-    // Events that arrived while the indexes were built.
+    shadow::finish(db, &shadows.iter().flatten().collect::<Vec<_>>()).await?;
+    // Events that arrived while the shadows were indexed.
     replay.catch_up(db, calendar, &projections, &mut |done| progress(done, total.max(done))).await?;
 
     let mut tx = db.begin().await?;
@@ -95,7 +95,9 @@ struct Replay {
 }
 
 impl Replay {
-    /// Applies batches to the shadows, one transaction each, until the log has nothing more.
+    /// Applies batches to the shadows until the log has nothing more. Each projection applies a
+    /// batch in a transaction of its own, all at once, while the next batch is read: nobody reads
+    /// the shadows yet, and the swap sets every checkpoint to where they all are.
     async fn catch_up(
         &mut self,
         db: &Database,
@@ -103,20 +105,31 @@ impl Replay {
         projections: &[Projection],
         progress: &mut impl FnMut(u64),
     ) -> Result<(), ProjectionError> {
-        loop {
-            let events = read_after(db, self.cursor, BATCH).await?;
-            let Some(last) = events.last().map(RecordedEvent::cursor) else { return Ok(()) };
+        let mut events = read_after(db, self.cursor, BATCH).await?;
+        while let Some(last) = events.last().map(RecordedEvent::cursor) {
             let facts = Fact::decode_all(&events)?;
-            let mut tx = db.begin().await?;
-            for projection in projections {
-                projection.apply(&mut tx, &Target::SHADOW, calendar, &facts).await?;
-            }
-            tx.commit().await?;
+            let applying = projections.iter().map(|projection| apply_alone(db, *projection, calendar, &facts));
+            let (next, applied) = tokio::join!(read_after(db, last, BATCH), try_join_all(applying));
+            applied?;
             self.cursor = last;
             self.done += events.len() as u64;
             progress(self.done);
+            events = next?;
         }
+        Ok(())
     }
+}
+
+async fn apply_alone(
+    db: &Database,
+    projection: Projection,
+    calendar: &Calendar,
+    facts: &[Fact],
+) -> Result<(), ProjectionError> {
+    let mut tx = db.begin().await?;
+    projection.apply(&mut tx, &Target::SHADOW, calendar, facts).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// PostgreSQL session locks saying "a rebuild of this projection is running", on a connection of

@@ -4,12 +4,15 @@
 //! The copies are made from the database's own catalog (PostgreSQL's `LIKE`, `pg_constraint` and
 //! `pg_indexes`; SQLite's `sqlite_master`), so the migrations stay the only definition of a read
 //! model. Secondary indexes are built once the rows are in, not row by row while replaying:
-//! - on PostgreSQL they are built beside the live ones under a `__rebuild` suffix before the swap
-//!   and renamed to their own names after it, so the swap itself is a few catalog changes;
+//! - on PostgreSQL the shadows are filled UNLOGGED (no write-ahead log while replaying; a crash
+//!   just means rebuilding again), then made LOGGED, indexed beside the live ones under a
+//!   `__rebuild` suffix, analysed, and after the swap their indexes renamed to their own names, so
+//!   the swap itself is a few catalog changes;
 //! - on SQLite (an index cannot be renamed) they are built under their own names inside the swap
 //!   transaction; an embedded estate's tables are small and readers keep reading the old tables
 //!   (WAL) until it commits.
 
+use futures::stream::{self, StreamExt};
 use khaki_migrations::{with_tx, Database, StoreKind, Tx};
 
 use crate::projection::Projection;
@@ -21,8 +24,11 @@ pub(crate) struct ShadowTable {
     shadow: String,
     /// (index name, its definition as the catalog gives it) of the live table's secondary indexes.
     indexes: Vec<(String, String)>,
-    /// PostgreSQL: the primary key constraint's name.
-    primary_key: Option<String>,
+    /// PostgreSQL: the primary key constraint's name and definition.
+    primary_key: Option<(String, String)>,
+    /// PostgreSQL: the key is added once the rows are in (tables whose rows are each inserted
+    /// once, never updated, need no key to replay).
+    key_deferred: bool,
 }
 
 /// Drops leftovers of an interrupted rebuild and creates empty shadows of the projection's tables,
@@ -30,11 +36,12 @@ pub(crate) struct ShadowTable {
 pub(crate) async fn create(db: &Database, projection: Projection) -> Result<Vec<ShadowTable>, sqlx::Error> {
     let mut tables = Vec::new();
     let mut tx = db.begin().await?;
-    for live in projection.tables(db.kind()) {
+    for live in projection.tables() {
         let shadow = Target::SHADOW.table(live);
         execute(&mut tx, &format!("DROP TABLE IF EXISTS \"{shadow}\"")).await?;
+        let defer_key = projection.inserted_once().contains(live);
         let table = match db.kind() {
-            StoreKind::Postgres => create_postgres(&mut tx, live, &shadow).await?,
+            StoreKind::Postgres => create_postgres(&mut tx, live, &shadow, defer_key).await?,
             StoreKind::Sqlite => create_sqlite(&mut tx, live, &shadow).await?,
         };
         tables.push(table);
@@ -43,11 +50,11 @@ pub(crate) async fn create(db: &Database, projection: Projection) -> Result<Vec<
     Ok(tables)
 }
 
-async fn create_postgres(tx: &mut Tx, live: &str, shadow: &str) -> Result<ShadowTable, sqlx::Error> {
+async fn create_postgres(tx: &mut Tx, live: &str, shadow: &str, defer_key: bool) -> Result<ShadowTable, sqlx::Error> {
     execute(
         tx,
         &format!(
-            "CREATE TABLE \"{shadow}\" (LIKE \"{live}\" INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)"
+            "CREATE UNLOGGED TABLE \"{shadow}\" (LIKE \"{live}\" INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)"
         ),
     )
     .await?;
@@ -59,7 +66,7 @@ async fn create_postgres(tx: &mut Tx, live: &str, shadow: &str) -> Result<Shadow
         .fetch_optional(conn)
         .await
     })?;
-    if let Some((name, definition)) = &key {
+    if let (Some((name, definition)), false) = (&key, defer_key) {
         execute(tx, &format!("ALTER TABLE \"{shadow}\" ADD CONSTRAINT \"{name}__rebuild\" {definition}")).await?;
     }
     let indexes: Vec<(String, String)> = with_tx!(tx, |conn| {
@@ -73,7 +80,13 @@ async fn create_postgres(tx: &mut Tx, live: &str, shadow: &str) -> Result<Shadow
         .fetch_all(conn)
         .await
     })?;
-    Ok(ShadowTable { live: live.to_owned(), shadow: shadow.to_owned(), indexes, primary_key: key.map(|(n, _)| n) })
+    Ok(ShadowTable {
+        live: live.to_owned(),
+        shadow: shadow.to_owned(),
+        indexes,
+        primary_key: key,
+        key_deferred: defer_key,
+    })
 }
 
 async fn create_sqlite(tx: &mut Tx, live: &str, shadow: &str) -> Result<ShadowTable, sqlx::Error> {
@@ -94,23 +107,54 @@ async fn create_sqlite(tx: &mut Tx, live: &str, shadow: &str) -> Result<ShadowTa
         .fetch_all(conn)
         .await
     })?;
-    Ok(ShadowTable { live: live.to_owned(), shadow: shadow.to_owned(), indexes, primary_key: None })
+    Ok(ShadowTable {
+        live: live.to_owned(),
+        shadow: shadow.to_owned(),
+        indexes,
+        primary_key: None,
+        key_deferred: false,
+    })
 }
 
-/// PostgreSQL: builds the shadows' secondary indexes (under a `__rebuild` suffix) once their
-/// rows are in. SQLite builds them at the swap.
-pub(crate) async fn index(db: &Database, tables: &[ShadowTable]) -> Result<(), sqlx::Error> {
-    if db.kind() != StoreKind::Postgres {
-        return Ok(());
-    }
+/// PostgreSQL, once the rows are in: the shadows are made durable, get their deferred keys and
+/// secondary indexes (under a `__rebuild` suffix) and fresh planner statistics, a few tables at a
+/// time, the largest first. SQLite builds its indexes at the swap.
+pub(crate) async fn finish(db: &Database, tables: &[&ShadowTable]) -> Result<(), sqlx::Error> {
+    let Database::Postgres(pool) = db else { return Ok(()) };
+    let mut sized = Vec::new();
     for table in tables {
-        for (name, definition) in &table.indexes {
-            let mut tx = db.begin().await?;
-            let sql = renamed_index(definition, &format!("{name}__rebuild"), &table.shadow)
-                .ok_or_else(|| catalog(format!("cannot read index {name}")))?;
-            execute(&mut tx, &sql).await?;
-            tx.commit().await?;
-        }
+        let size: i64 = sqlx::query_scalar("SELECT pg_total_relation_size($1::regclass)")
+            .bind(&table.shadow)
+            .fetch_one(pool)
+            .await?;
+        sized.push((size, *table));
+    }
+    sized.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+    let mut finishing = stream::iter(sized.into_iter().map(|(_, table)| finish_table(db, table))).buffer_unordered(3);
+    while let Some(finished) = finishing.next().await {
+        finished?;
+    }
+    Ok(())
+}
+
+async fn finish_table(db: &Database, table: &ShadowTable) -> Result<(), sqlx::Error> {
+    let shadow = &table.shadow;
+    let mut statements = vec![format!("ALTER TABLE \"{shadow}\" SET LOGGED")];
+    if let (Some((name, definition)), true) = (&table.primary_key, table.key_deferred) {
+        statements.push(format!("ALTER TABLE \"{shadow}\" ADD CONSTRAINT \"{name}__rebuild\" {definition}"));
+    }
+    for (name, definition) in &table.indexes {
+        let sql = renamed_index(definition, &format!("{name}__rebuild"), shadow)
+            .ok_or_else(|| catalog(format!("cannot read index {name}")))?;
+        statements.push(sql);
+    }
+    statements.push(format!("ANALYZE \"{shadow}\""));
+    for sql in statements {
+        let mut tx = db.begin().await?;
+        // Building an index (the full-text one above all) sorts far faster with room to do it.
+        execute(&mut tx, "SET LOCAL maintenance_work_mem = '256MB'").await?;
+        execute(&mut tx, &sql).await?;
+        tx.commit().await?;
     }
     Ok(())
 }
@@ -124,7 +168,7 @@ pub(crate) async fn swap(tx: &mut Tx, tables: &[ShadowTable]) -> Result<(), sqlx
         execute(tx, &format!("ALTER TABLE \"{shadow}\" RENAME TO \"{live}\"")).await?;
         match tx.kind() {
             StoreKind::Postgres => {
-                if let Some(key) = &table.primary_key {
+                if let Some((key, _)) = &table.primary_key {
                     execute(tx, &format!("ALTER TABLE \"{live}\" RENAME CONSTRAINT \"{key}__rebuild\" TO \"{key}\""))
                         .await?;
                 }

@@ -17,6 +17,7 @@ use khaki_domain::resident::ResidentEvent;
 use khaki_migrations::{with_tx, StoreKind, Tx};
 use uuid::Uuid;
 
+use crate::bind_cells;
 use crate::error::ProjectionError;
 use crate::facts::{Event, Fact};
 use crate::store::{self, Cell, OnConflict};
@@ -29,17 +30,25 @@ pub use row::RequestRow;
 
 use row::{Flat, COLUMNS};
 
-/// The tables this projection writes, per store (SQLite keeps its full-text index apart).
-pub fn tables(store: StoreKind) -> &'static [&'static str] {
-    match store {
-        StoreKind::Postgres => &["request_list", "request_assignees", "request_list_flats", "request_list_counts"],
-        StoreKind::Sqlite => {
-            &["request_list", "request_assignees", "request_list_flats", "request_list_counts", "request_list_search"]
-        }
-    }
-}
+/// The tables this projection writes.
+pub const TABLES: &[&str] = &[
+    "request_list",
+    "request_list_search",
+    "request_assignees",
+    "request_list_flats",
+    "request_list_counts",
+    "request_list_people",
+];
 
 const COUNT_KEYS: &[&str] = &["status", "category", "trade", "priority"];
+const PEOPLE_KEYS: &[&str] = &["account_id", "relation", "status"];
+
+/// What full-text search looks in, written once when a request is submitted.
+struct Searchable {
+    id: Uuid,
+    position: i64,
+    texts: [String; 4],
+}
 
 pub(crate) async fn apply(tx: &mut Tx, target: &Target, facts: &[Fact]) -> Result<(), ProjectionError> {
     let mut request_ids = Vec::new();
@@ -66,6 +75,7 @@ pub(crate) async fn apply(tx: &mut Tx, target: &Target, facts: &[Fact]) -> Resul
     let mut rows = before.clone();
     let mut new_flats: HashMap<Uuid, Flat> = HashMap::new();
     let mut holders: HashMap<(Uuid, Uuid), DateTime<Utc>> = HashMap::new();
+    let mut searchable = Vec::new();
     for fact in facts {
         match &fact.event {
             Event::Resident(ResidentEvent::ResidentRegistered { flat, .. }) => {
@@ -89,6 +99,11 @@ pub(crate) async fn apply(tx: &mut Tx, target: &Target, facts: &[Fact]) -> Resul
                     if let Some(row) = RequestRow::submitted(fact, event, submitter) {
                         rows.insert(fact.id, row);
                     }
+                    if let RequestEvent::RequestSubmitted { ticket, title, description, location, .. } = event {
+                        let texts =
+                            [ticket.to_string(), title.to_string(), description.to_string(), location.to_string()];
+                        searchable.push(Searchable { id: fact.id, position: fact.position(), texts });
+                    }
                 }
             },
             _ => {}
@@ -107,18 +122,23 @@ pub(crate) async fn apply(tx: &mut Tx, target: &Target, facts: &[Fact]) -> Resul
     .await?;
 
     let mut counts = Sums::new("request_list_counts", COUNT_KEYS, &["requests"]);
+    let mut people = Sums::new("request_list_people", PEOPLE_KEYS, &["requests"]);
     let mut changed = Vec::new();
-    let mut searchable = Vec::new();
     for (id, row) in &rows {
         let old = before.get(id);
         if old == Some(row) {
             continue;
         }
-        match old {
-            Some(old) => counts.add(count_key(old), &[1], -1),
-            None => searchable.push(row),
+        if let Some(old) = old {
+            counts.add(count_key(old), &[1], -1);
+            for key in people_keys(old) {
+                people.add(key, &[1], -1);
+            }
         }
         counts.add(count_key(row), &[1], 1);
+        for key in people_keys(row) {
+            people.add(key, &[1], 1);
+        }
         changed.push(row.cells());
     }
     store::write(tx, &target.table("request_list"), COLUMNS, &["id"], changed, OnConflict::Replace).await?;
@@ -133,15 +153,23 @@ pub(crate) async fn apply(tx: &mut Tx, target: &Target, facts: &[Fact]) -> Resul
         OnConflict::Keep,
     )
     .await?;
-    if tx.kind() == StoreKind::Sqlite {
-        index_for_search(tx, target, &searchable).await?;
-    }
+    index_for_search(tx, target, searchable).await?;
     counts.write(tx, target).await?;
+    people.write(tx, target).await?;
     Ok(())
 }
 
 fn count_key(row: &RequestRow) -> Vec<Cell> {
     vec![row.status.as_str().into(), row.category.as_str().into(), row.trade.as_str().into(), row.priority.into()]
+}
+
+fn people_keys(row: &RequestRow) -> Vec<Vec<Cell>> {
+    let status = || Cell::from(row.status.as_str());
+    let mut keys = vec![vec![row.submitter.into(), "submitter".into(), status()]];
+    if let Some(assignee) = row.assignee {
+        keys.push(vec![assignee.into(), "assignee".into(), status()]);
+    }
+    keys
 }
 
 /// The flats of residents who submit in this batch, as recorded so far.
@@ -160,23 +188,34 @@ async fn known_flats(tx: &mut Tx, target: &Target, residents: &[Uuid]) -> Result
     Ok(rows.into_iter().map(|r| (r.account_id, Flat { flat: r.flat, block: r.block })).collect())
 }
 
-/// SQLite's full-text index gets a new request's searchable texts once: they never change.
-async fn index_for_search(tx: &mut Tx, target: &Target, rows: &[&RequestRow]) -> Result<(), sqlx::Error> {
-    let sql = target.sql(
-        "INSERT INTO {request_list_search} (rowid, ticket, title, description, location) VALUES ($1, $2, $3, $4, $5)",
-    );
-    for row in rows {
-        with_tx!(tx, |conn| {
-            sqlx::query(&sql)
-                .bind(row.submitted_position)
-                .bind(&row.ticket)
-                .bind(&row.title)
-                .bind(&row.description)
-                .bind(&row.location)
-                .execute(conn)
-                .await
-                .map(|_| ())
-        })?;
+/// A new request's searchable texts, once: they never change. PostgreSQL keys them by request
+/// id; SQLite's FTS5 table by the submission's position (its integer rowid).
+async fn index_for_search(tx: &mut Tx, target: &Target, searchable: Vec<Searchable>) -> Result<(), sqlx::Error> {
+    let table = target.table("request_list_search");
+    let rows: Vec<Vec<Cell>> = searchable
+        .into_iter()
+        .map(|s| {
+            let key = match tx.kind() {
+                StoreKind::Postgres => Cell::from(s.id),
+                StoreKind::Sqlite => Cell::from(s.position),
+            };
+            std::iter::once(key).chain(s.texts.into_iter().map(Cell::from)).collect()
+        })
+        .collect();
+    match tx.kind() {
+        StoreKind::Postgres => {
+            let columns = ["id", "ticket", "title", "description", "location"];
+            store::write(tx, &table, &columns, &["id"], rows, OnConflict::Keep).await
+        }
+        StoreKind::Sqlite => {
+            // FTS5 tables take no ON CONFLICT clause; a submission happens once per request.
+            let sql = format!(
+                "INSERT INTO {table} (rowid, ticket, title, description, location) VALUES ($1, $2, $3, $4, $5)"
+            );
+            for row in rows {
+                with_tx!(tx, |conn| bind_cells!(sqlx::query(&sql), row).execute(conn).await.map(|_| ()))?;
+            }
+            Ok(())
+        }
     }
-    Ok(())
 }

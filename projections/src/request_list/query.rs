@@ -1,6 +1,7 @@
 //! The request list: filtered, scoped, ordered, one keyset page at a time, with a total.
 
 use chrono::{DateTime, Utc};
+use khaki_domain::request::Status;
 use khaki_migrations::{with_pool, Database, StoreKind};
 use serde::Serialize;
 
@@ -9,6 +10,7 @@ use crate::error::QueryError;
 use crate::request_list::filter::{Keyset, OrderBy, Page, RequestFilter, Scope, Total};
 use crate::request_list::row::{RequestRow, COLUMNS};
 use crate::sql::{full_text_query, search_words, Conditions, OPEN};
+use crate::store::Cell;
 
 /// One row of the list: the request, its people's display names, and what follows from `now`.
 #[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
@@ -33,8 +35,9 @@ pub struct RequestPage {
     pub total: Total,
 }
 
-/// Beyond this many matches a total is reported as "at least".
-const COUNT_CAP: i64 = 10_000;
+/// Beyond this many matches a total is reported as "at least" (as lists of a thousand and more
+/// usually are): counting stays cheap whatever the filter.
+const COUNT_CAP: i64 = 1_000;
 
 pub async fn list_requests(
     db: &Database,
@@ -110,10 +113,12 @@ pub fn is_overdue(request: &RequestRow, now: DateTime<Utc>) -> bool {
 
 fn filtered(conditions: &mut Conditions, store: StoreKind, filter: &RequestFilter, now: DateTime<Utc>) {
     if !filter.statuses.is_empty() {
-        let list = conditions.bind_all(filter.statuses.iter().map(|s| s.name()));
-        conditions.push(format!("r.status IN ({list})"));
+        // Written out rather than bound: status names are ours, and a literal list lets the
+        // planner use the partial indexes on open requests.
+        let names: Vec<String> = filter.statuses.iter().map(|s| format!("'{}'", s.name())).collect();
+        conditions.push(format!("r.status IN ({})", names.join(", ")));
     }
-    let mut equal = |column: &str, cell: Option<crate::store::Cell>| {
+    let mut equal = |column: &str, cell: Option<Cell>| {
         if let Some(cell) = cell {
             let value = conditions.bind(cell);
             conditions.push(format!("r.{column} = {value}"));
@@ -152,7 +157,9 @@ fn filtered(conditions: &mut Conditions, store: StoreKind, filter: &RequestFilte
     if !words.is_empty() {
         let query = conditions.bind(full_text_query(store, &words));
         conditions.push(match store {
-            StoreKind::Postgres => format!("r.search @@ to_tsquery('simple', {query})"),
+            StoreKind::Postgres => {
+                format!("r.id IN (SELECT id FROM request_list_search WHERE search @@ to_tsquery('simple', {query}))")
+            }
             StoreKind::Sqlite => format!(
                 "r.submitted_position IN (SELECT rowid FROM request_list_search WHERE request_list_search MATCH {query})"
             ),
@@ -190,30 +197,35 @@ fn scoped(conditions: &mut Conditions, scope: &Scope) {
     }
 }
 
-/// From the running counts when the filter is only about status, priority, category and trade;
-/// otherwise counted, up to a cap.
+/// From the running counts when the filter and scope allow (status, priority, category and trade
+/// for everyone's; status for one resident's or one assignee's); otherwise counted, up to a cap.
 async fn total(
     db: &Database,
     filter: &RequestFilter,
     scope: &Scope,
     conditions: &Conditions,
 ) -> Result<Total, sqlx::Error> {
-    let simple = RequestFilter {
-        statuses: filter.statuses.clone(),
+    let statuses_only = RequestFilter { statuses: filter.statuses.clone(), ..RequestFilter::default() };
+    let counted = RequestFilter {
         priority: filter.priority,
         category: filter.category.clone(),
         trade: filter.trade,
         unassigned: filter.unassigned,
-        ..RequestFilter::default()
+        ..statuses_only.clone()
     };
-    if *scope == Scope::Everything && *filter == simple {
-        let mut counted = Conditions::new();
-        filtered(&mut counted, db.kind(), filter, Utc::now());
-        let sql = format!(
-            "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM request_list_counts r{}",
-            counted.where_sql()
-        );
-        let params = counted.params;
+    let summed = match (scope, filter.assignee) {
+        (Scope::Everything, Some(assignee))
+            if *filter == RequestFilter { assignee: Some(assignee), ..statuses_only.clone() } =>
+        {
+            Some(people_total(assignee.as_uuid(), "assignee", &filter.statuses))
+        }
+        (Scope::Everything, None) if *filter == counted => Some(counts_total(db.kind(), filter)),
+        (Scope::Submitter(me), None) if *filter == statuses_only => {
+            Some(people_total(me.as_uuid(), "submitter", &filter.statuses))
+        }
+        _ => None,
+    };
+    if let Some((sql, params)) = summed {
         let count: i64 = with_pool!(db, |pool| bind_cells!(sqlx::query_scalar(&sql), params).fetch_one(pool).await)?;
         return Ok(Total { count: u64::try_from(count).unwrap_or(0), exact: true });
     }
@@ -228,6 +240,29 @@ async fn total(
     } else {
         Total { count: u64::try_from(count).unwrap_or(0), exact: true }
     })
+}
+
+/// The sum of the running counts matching a filter of status, priority, category and trade.
+fn counts_total(store: StoreKind, filter: &RequestFilter) -> (String, Vec<Cell>) {
+    let mut counted = Conditions::new();
+    filtered(&mut counted, store, filter, Utc::now());
+    let sql =
+        format!("SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM request_list_counts r{}", counted.where_sql());
+    (sql, counted.params)
+}
+
+/// The sum of one person's running counts, in some statuses (all when none).
+fn people_total(person: uuid::Uuid, relation: &'static str, statuses: &[Status]) -> (String, Vec<Cell>) {
+    let mut counted = Conditions::new();
+    let (person, relation) = (counted.bind(person), counted.bind(relation));
+    counted.push(format!("r.account_id = {person} AND r.relation = {relation}"));
+    if !statuses.is_empty() {
+        let list = counted.bind_all(statuses.iter().map(|s| s.name()));
+        counted.push(format!("r.status IN ({list})"));
+    }
+    let sql =
+        format!("SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM request_list_people r{}", counted.where_sql());
+    (sql, counted.params)
 }
 
 /// Requests per status, from the running counts.
