@@ -7,6 +7,7 @@ mod analytics;
 mod dashboards;
 mod exactly_once;
 mod list;
+mod rebuild;
 mod workload;
 
 use std::collections::BTreeMap;

@@ -72,37 +72,60 @@ const CATEGORIES: [&str; 5] = [
 
 /// Runs `steps` random actions (seeded) on requests of a fresh estate; returns the requests.
 pub async fn random_workload(log: &EventLog, seed: u64, steps: usize) -> Vec<RequestId> {
-    let estate = Estate::new(log).await;
-    let mut cast = cast(&estate).await;
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut now = at(2026, 1, 20, 8, 0);
-    let mut requests: Vec<(RequestId, Actor)> = Vec::new();
-    for step in 0..steps {
-        now += chrono::Duration::minutes(rng.gen_range(30..3000));
-        if step == steps / 2 {
-            // A plumber leaves: what they held goes back to acknowledged.
-            let leaving = cast.staff.remove(1);
-            deactivate(log, &estate.as_admin().at(now), leaving.account).await.expect("deactivated");
-            continue;
-        }
-        if requests.len() < 4 || rng.gen_bool(0.15) {
-            let resident = cast.residents.choose(&mut rng).expect("residents").clone();
-            let category = if rng.gen_bool(0.08) { CATEGORIES[4] } else { CATEGORIES[rng.gen_range(0..4)] };
-            let new = NewRequest { title: text(&format!("Trouble number {step}")), ..Estate::new_request(category) };
-            let id = new.id;
-            requests::submit(log, &Origin::new(resident.clone()).at(now), new).await.expect("submitted");
-            requests.push((id, resident));
-            continue;
-        }
-        let (id, submitter) = requests.choose(&mut rng).expect("requests").clone();
-        let done = act(log, &cast, &mut rng, id, &submitter, now).await;
-        match done {
-            // Refused, or not visible to the one who tried: the domain had the last word.
-            Ok(()) | Err(CommandError::Refused(_) | CommandError::NotFound(_)) => {}
-            Err(other) => panic!("seed {seed}, step {step}: {other}"),
+    let mut workload = Workload::new(log).await;
+    workload.run(seed, steps).await;
+    workload.requests()
+}
+
+/// An estate, its people and its requests, acted on in seeded random steps.
+pub struct Workload<'a> {
+    estate: Estate<'a>,
+    cast: Cast,
+    requests: Vec<(RequestId, Actor)>,
+    now: DateTime<Utc>,
+}
+
+impl<'a> Workload<'a> {
+    pub async fn new(log: &'a EventLog) -> Self {
+        let estate = Estate::new(log).await;
+        let cast = cast(&estate).await;
+        Self { estate, cast, requests: Vec::new(), now: at(2026, 1, 20, 8, 0) }
+    }
+
+    pub fn requests(&self) -> Vec<RequestId> {
+        self.requests.iter().map(|(id, _)| *id).collect()
+    }
+
+    pub async fn run(&mut self, seed: u64, steps: usize) {
+        let log = self.estate.log;
+        let mut rng = StdRng::seed_from_u64(seed);
+        for step in 0..steps {
+            self.now += chrono::Duration::minutes(rng.gen_range(30..3000));
+            let now = self.now;
+            if step == steps / 2 && self.cast.staff.len() > 3 {
+                // A plumber leaves: what they held goes back to acknowledged.
+                let leaving = self.cast.staff.remove(1);
+                deactivate(log, &self.estate.as_admin().at(now), leaving.account).await.expect("deactivated");
+                continue;
+            }
+            if self.requests.len() < 4 || rng.gen_bool(0.15) {
+                let resident = self.cast.residents.choose(&mut rng).expect("residents").clone();
+                let category = if rng.gen_bool(0.08) { CATEGORIES[4] } else { CATEGORIES[rng.gen_range(0..4)] };
+                let new =
+                    NewRequest { title: text(&format!("Trouble number {step}")), ..Estate::new_request(category) };
+                let id = new.id;
+                requests::submit(log, &Origin::new(resident.clone()).at(now), new).await.expect("submitted");
+                self.requests.push((id, resident));
+                continue;
+            }
+            let (id, submitter) = self.requests.choose(&mut rng).expect("requests").clone();
+            match act(log, &self.cast, &mut rng, id, &submitter, now).await {
+                // Refused, or not visible to the one who tried: the domain had the last word.
+                Ok(()) | Err(CommandError::Refused(_) | CommandError::NotFound(_)) => {}
+                Err(other) => panic!("seed {seed}, step {step}: {other}"),
+            }
         }
     }
-    requests.into_iter().map(|(id, _)| id).collect()
 }
 
 /// One action that fits the request's status, by someone who may take it (the domain still has

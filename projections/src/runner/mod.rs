@@ -5,8 +5,10 @@
 //! projection is advanced by one of them at a time ([`leadership`]).
 //!
 //! Start it with [`Runner::start`] after opening the database; stop it with [`Runner::stop`]
-//! before closing the database. Dropping a runner aborts its tasks at once (a batch in flight is
-//! rolled back, as after kill -9).
+//! before closing the database. Dropping a runner tells it to stop without waiting. Tasks are never
+//! aborted in the middle of a batch: a transaction future cancelled half-way can leave a pooled
+//! connection inside a transaction (sqlx), which on SQLite would block every later writer. A
+//! process that dies mid-batch (kill -9) loses nothing: the database rolls the batch back.
 
 mod leadership;
 mod step;
@@ -140,9 +142,7 @@ impl Runner {
 
 impl Drop for Runner {
     fn drop(&mut self) {
-        for task in &self.tasks {
-            task.abort();
-        }
+        let _ = self.stop.send(true);
     }
 }
 
