@@ -47,22 +47,6 @@ pub async fn read(db: &Database, name: &str) -> Result<Checkpoint, sqlx::Error> 
     Ok(row.map(Checkpoint::from).unwrap_or_default())
 }
 
-/// Gives each named projection a checkpoint row if it has none (a projection added after the
-/// migration that seeded the others).
-pub async fn ensure(db: &Database, names: &[&str]) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    for name in names {
-        with_tx!(&mut tx, |conn| {
-            sqlx::query("INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-                .bind(*name)
-                .execute(conn)
-                .await
-                .map(|_| ())
-        })?;
-    }
-    tx.commit().await
-}
-
 /// Locks the checkpoint row for the rest of `tx` and says whether it still is `expected`. Another
 /// runner (or a rebuild's swap) that moved it first makes this batch stale: the caller rolls back.
 /// On SQLite the transaction already holds the database's write lock.

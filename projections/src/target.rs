@@ -4,8 +4,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
-/// The set of tables a batch is applied to. Statements name read-model tables in braces,
-/// `{request_list}`, and the target fills in the real name.
+/// The set of tables a batch is applied to: a projection names each of its tables through
+/// [`Target::table`], which gives the live table or its rebuild's shadow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Target {
     suffix: &'static str,
@@ -19,29 +19,6 @@ impl Target {
 
     pub fn table(&self, name: &str) -> String {
         format!("{name}{}", self.suffix)
-    }
-
-    /// `template` with every `{table}` replaced by this target's name for it.
-    pub fn sql(&self, template: &str) -> String {
-        let mut out = String::with_capacity(template.len() + 32);
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match after.find('}') {
-                Some(close) => {
-                    out.push_str(&after[..close]);
-                    out.push_str(self.suffix);
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    out.push('{');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
     }
 }
 
@@ -93,10 +70,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_names_get_the_target_s_suffix() {
-        let sql = "UPDATE {request_list} SET x = 1 FROM {request_list_counts} WHERE a = '{'";
-        assert_eq!(Target::LIVE.sql(sql), "UPDATE request_list SET x = 1 FROM request_list_counts WHERE a = '{'");
-        assert_eq!(Target::SHADOW.sql("SELECT * FROM {timeline_requests}"), "SELECT * FROM timeline_requests__rebuild");
+    fn shadows_sit_beside_the_live_tables() {
+        assert_eq!(Target::LIVE.table("request_list"), "request_list");
+        assert_eq!(Target::SHADOW.table("timeline_requests"), "timeline_requests__rebuild");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! request_list: one row per request with everything the request list shows, filters and sorts
-//! on; who has ever held each request (for "formerly assigned to me"); residents' flats (so a
-//! request records its submitter's flat); and counts per status for totals and dashboards.
+//! on; the texts full-text search looks in; who has ever held each request (for "formerly assigned
+//! to me"); residents' flats (so a request records its submitter's flat); and running counts per
+//! status, category and priority, and per submitter and assignee, for totals and dashboards.
 //!
 //! A batch loads the rows its events touch, folds the events into them in memory, and writes each
 //! changed row once.
