@@ -13,6 +13,7 @@ mod api_residents;
 mod api_serving;
 mod api_session;
 mod api_staff;
+mod audit;
 mod cli;
 mod concurrency;
 mod health;

@@ -14,6 +14,9 @@ pub struct Actor {
     pub standing: Standing,
     /// Manages the estate's set-up (staff, categories); separate from being a resident or staff.
     pub administrator: bool,
+    /// Reads every history and verifies the log, and issues no command.
+    #[serde(default)]
+    pub auditor: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,11 +45,11 @@ pub const SYSTEM_ACCOUNT: AccountId = AccountId::from_uuid(uuid::Uuid::nil());
 
 impl Actor {
     pub fn system() -> Self {
-        Self { account: SYSTEM_ACCOUNT, standing: Standing::System, administrator: false }
+        Self { account: SYSTEM_ACCOUNT, standing: Standing::System, administrator: false, auditor: false }
     }
 
     pub fn resident(account: AccountId, committee: bool) -> Self {
-        Self { account, standing: Standing::Resident { committee }, administrator: false }
+        Self { account, standing: Standing::Resident { committee }, administrator: false, auditor: false }
     }
 
     pub fn staff(account: AccountId, role: StaffRole, permissions: Permissions) -> Self {
@@ -54,7 +57,13 @@ impl Actor {
             account,
             standing: Standing::Staff(StaffStanding { role, permissions, employed: true }),
             administrator: false,
+            auditor: false,
         }
+    }
+
+    /// An account that is neither resident nor staff, with the administrator flag.
+    pub fn administrator(account: AccountId) -> Self {
+        Self { account, standing: Standing::AccountOnly, administrator: true, auditor: false }
     }
 
     pub fn is_system(&self) -> bool {
@@ -92,6 +101,7 @@ impl Actor {
             Standing::Resident { committee: false } => "resident",
             Standing::Staff(staff) => staff.role.name(),
             Standing::AccountOnly if self.administrator => "administrator",
+            Standing::AccountOnly if self.auditor => "auditor",
             Standing::AccountOnly => "account",
             Standing::System => "system",
         }

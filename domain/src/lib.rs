@@ -10,6 +10,7 @@ pub mod account;
 pub mod actor;
 pub mod assignment;
 pub mod category;
+pub mod chain;
 pub mod ids;
 pub mod metadata;
 pub mod money;
@@ -20,6 +21,7 @@ pub mod roles;
 pub mod roster;
 pub mod staff;
 pub mod ticket;
+pub mod upcast;
 pub mod values;
 
 pub use actor::{Actor, Issued, StaffStanding, Standing, SYSTEM_ACCOUNT};

@@ -12,6 +12,7 @@
 //!   [`staff_directory::suitable_staff`], [`timeline::timeline`], [`dashboards`],
 //!   [`request_facts::analytics`].
 
+pub mod audit;
 pub mod checkpoint;
 pub mod dashboards;
 mod error;

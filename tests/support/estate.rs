@@ -11,7 +11,7 @@ use khaki_commands::staff::{onboard, NewStaff};
 use khaki_commands::{residents, EventLog, Origin};
 use khaki_domain::resident::{FlatNumber, Register, ResidentType};
 use khaki_domain::staff::{EmployeeId, EmploymentStatus};
-use khaki_domain::{AccountId, Actor, NotificationPreferences, RequestId, StaffRole, Standing, Text, TicketNumber};
+use khaki_domain::{AccountId, Actor, NotificationPreferences, RequestId, StaffRole, Text, TicketNumber};
 
 pub struct Estate<'a> {
     pub log: &'a EventLog,
@@ -56,7 +56,7 @@ impl<'a> Estate<'a> {
             password_hash: password_hash(),
         };
         open_account(log, &Origin::system(), &admin, true).await.expect("administrator opened");
-        let admin = Actor { account: id, standing: Standing::AccountOnly, administrator: true };
+        let admin = Actor::administrator(id);
         Self { log, admin, serial: AtomicU32::new(0) }
     }
 
@@ -129,6 +129,23 @@ impl<'a> Estate<'a> {
             .await
             .expect("resident registered");
         self.actor(id).await
+    }
+
+    /// An account with the auditor right, granted by the administrator.
+    pub async fn auditor(&self) -> AccountId {
+        let account = self.account("auditor");
+        let id = account.id;
+        khaki_commands::accounts::open_account(self.log, &Origin::system(), &account, false).await.expect("opened");
+        khaki_commands::accounts::change_account(
+            self.log,
+            &self.as_admin(),
+            id,
+            "set_auditor",
+            khaki_domain::account::AccountCommand::SetAuditor { auditor: true },
+        )
+        .await
+        .expect("auditor right granted");
+        id
     }
 
     pub fn new_request(category: &str) -> NewRequest {

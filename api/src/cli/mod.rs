@@ -1,6 +1,7 @@
 //! The `khaki` command line: one binary, subcommands for serving, set-up and inspection.
 
 mod admin;
+mod audit;
 mod events;
 mod init;
 pub mod settings;
@@ -45,6 +46,14 @@ pub enum Command {
     /// The owners' roster.
     #[command(subcommand)]
     Roster(admin::RosterCommand),
+    /// Tamper evidence: verify, seal, export and check bundles.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Steps through a request's history, printing its state after each event.
+    Replay(audit::ReplayArgs),
+    /// People's personal data.
+    #[command(subcommand)]
+    People(audit::PeopleCommand),
 }
 
 #[derive(Args, Debug)]
@@ -91,6 +100,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Admin(command) => admin::admin(&settings, command).await,
         Command::Staff(command) => admin::staff(&settings, command).await,
         Command::Roster(command) => admin::roster(&settings, command).await,
+        Command::Audit(command) => audit::audit(&settings, command).await,
+        Command::Replay(args) => audit::replay(&settings, args).await,
+        Command::People(command) => audit::people(&settings, command).await,
     }
 }
 
@@ -100,13 +112,17 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
         .parse()
         .map_err(|_| Failure::from(format!("cannot listen on '{listen}': not an address such as 127.0.0.1:8080")))?;
     let db = Database::open(&settings.location, settings.max_connections).await?;
-    let state = AppState::new(EventLog::new(db.clone(), settings.rules.clone()));
+    let key = audit::signing_key(&settings.audit_key_file)?;
+    let state =
+        AppState::new(EventLog::new(db.clone(), settings.rules.clone())).with_audit_key(key.verifying_key().to_bytes());
+    let sealer = tokio::spawn(sealing(db.clone(), key, settings.seal_every_seconds));
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!(address = %listener.local_addr()?, store = db.kind().name(), "Khaki Estate is listening");
     let housekeeping = tokio::spawn(housekeeping(db.clone()));
     let options = ServeOptions { cors_origins: settings.file.cors_origins.clone().unwrap_or_default() };
     http::serve(listener, http::app(state, &options), shutdown_signal()).await?;
     housekeeping.abort();
+    sealer.abort();
     db.close().await;
     Ok(())
 }
@@ -120,6 +136,17 @@ async fn housekeeping(db: Database) {
             Ok(swept) if swept > 0 => tracing::info!(swept, "forgot idempotency keys past retention"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not sweep idempotency keys"),
+        }
+    }
+}
+
+/// Signs a checkpoint of the log now and then. Several servers may try; one wins each checkpoint.
+async fn sealing(db: Database, key: ed25519_dalek::SigningKey, every_seconds: u64) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(every_seconds));
+    loop {
+        every.tick().await;
+        if let Err(error) = khaki_projections::audit::seal(&db, &key, chrono::Utc::now()).await {
+            tracing::warn!(%error, "could not seal an audit checkpoint");
         }
     }
 }

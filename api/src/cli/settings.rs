@@ -36,6 +36,13 @@ pub struct Global {
     /// Days a resolved request waits before it closes itself [default: 7].
     #[arg(long, env = "KHAKI_AUTO_CLOSE_DAYS", global = true)]
     pub auto_close_days: Option<u32>,
+    /// File holding the ed25519 key that signs audit checkpoints; made on first use
+    /// [default: <data>/audit-signing.key].
+    #[arg(long, env = "KHAKI_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<PathBuf>,
+    /// Seconds between audit checkpoints while serving [default: 60].
+    #[arg(long, env = "KHAKI_SEAL_EVERY_SECONDS", global = true)]
+    pub seal_every_seconds: Option<u64>,
     /// Database connections per process [default: 16].
     #[arg(long, env = "KHAKI_MAX_CONNECTIONS", global = true)]
     pub max_connections: Option<u32>,
@@ -61,6 +68,8 @@ pub struct FileSettings {
     pub level_two_after_hours: Option<u32>,
     pub auto_close_days: Option<u32>,
     pub max_connections: Option<u32>,
+    pub audit_key_file: Option<PathBuf>,
+    pub seal_every_seconds: Option<u64>,
     pub listen: Option<String>,
     pub cors_origins: Option<Vec<String>>,
 }
@@ -72,6 +81,8 @@ pub struct Settings {
     pub rules: Rules,
     pub log_format: LogFormat,
     pub max_connections: u32,
+    pub audit_key_file: PathBuf,
+    pub seal_every_seconds: u64,
     pub file: FileDefaults,
 }
 
@@ -115,21 +126,23 @@ impl Global {
                 .unwrap_or(defaults.level_two_after_hours),
             auto_close_days: self.auto_close_days.or(file.auto_close_days).unwrap_or(defaults.auto_close_days),
         };
+        let data = self.data.clone().or(file.data.clone()).unwrap_or_else(|| PathBuf::from("khaki-data"));
+        let audit_key_file =
+            self.audit_key_file.clone().or(file.audit_key_file).unwrap_or_else(|| data.join("audit-signing.key"));
         let location = match self.database_url.clone().or(file.database_url).filter(|url| !url.is_empty()) {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Location::Postgres { url }
             }
             Some(_) => return Err(SettingsError::DatabaseUrl),
-            None => {
-                let folder = self.data.clone().or(file.data).unwrap_or_else(|| PathBuf::from("khaki-data"));
-                Location::Sqlite { file: folder.join("khaki.db") }
-            }
+            None => Location::Sqlite { file: data.join("khaki.db") },
         };
         Ok(Settings {
             location,
             rules,
             log_format: self.log_format.or(file.log_format).unwrap_or_default(),
             max_connections: self.max_connections.or(file.max_connections).unwrap_or(16).max(2),
+            audit_key_file,
+            seal_every_seconds: self.seal_every_seconds.or(file.seal_every_seconds).unwrap_or(60).max(1),
             file: FileDefaults { listen: file.listen, cors_origins: file.cors_origins },
         })
     }

@@ -8,7 +8,7 @@ use khaki_commands::staff::{onboard, NewStaff};
 use khaki_commands::{residents, CommandError, EventLog, Origin};
 use khaki_domain::resident::{FlatNumber, Register, ResidentType};
 use khaki_domain::staff::{EmployeeId, EmploymentStatus};
-use khaki_domain::{AccountId, Actor, NotificationPreferences, StaffRole, Standing, Text};
+use khaki_domain::{AccountId, Actor, NotificationPreferences, StaffRole, Text};
 use rand::rngs::StdRng;
 use rand::Rng;
 
@@ -61,7 +61,7 @@ fn text(field: &'static str, value: &str) -> Result<Text, CommandError> {
 pub async fn administrator(log: &EventLog, password_hash: &str) -> Result<Person, CommandError> {
     let admin = account("admin", "Estate Administrator".into(), password_hash, None)?;
     open_account(log, &Origin::system(), &admin, true).await?;
-    let actor = Actor { account: admin.id, standing: Standing::AccountOnly, administrator: true };
+    let actor = Actor::administrator(admin.id);
     Ok(Person { id: admin.id, actor })
 }
 

@@ -1,5 +1,6 @@
 //! The HTTP service: one router for `main` and for the tests.
 
+pub mod audit;
 mod caller;
 pub mod error;
 mod health;
@@ -36,17 +37,25 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::http::error::ApiError;
 use crate::http::layers::REQUEST_ID;
 
+pub use audit::parse_as_of;
 pub use staff::{PERMISSIONS, ROLES};
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub log: Arc<EventLog>,
+    /// The estate's audit public key, which verification trusts checkpoints signed with.
+    pub audit_public_key: Option<[u8; 32]>,
 }
 
 impl AppState {
     pub fn new(log: EventLog) -> Self {
-        Self { log: Arc::new(log) }
+        Self { log: Arc::new(log), audit_public_key: None }
+    }
+
+    pub fn with_audit_key(mut self, public_key: [u8; 32]) -> Self {
+        self.audit_public_key = Some(public_key);
+        self
     }
 }
 
@@ -69,6 +78,7 @@ pub fn app(state: AppState, options: &ServeOptions) -> Router {
             "/api/v1",
             OpenApiRouter::new()
                 .merge(session::router())
+                .merge(audit::router())
                 .nest("/requests", requests::router())
                 .nest("/staff", staff::router())
                 .nest("/residents", residents::router())

@@ -27,6 +27,7 @@ use crate::http::staff::StaffAnswer;
         (name = "requests", description = "Maintenance requests and every action on them"),
         (name = "staff", description = "Staff management"),
         (name = "residents", description = "Residents and the owners' roster"),
+        (name = "audit", description = "Histories, past states, the log and its verification"),
         (name = "service", description = "Health of the service"),
     )
 )]

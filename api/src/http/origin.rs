@@ -23,6 +23,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CommandOrigin {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let caller = Caller::from_request_parts(parts, state).await?;
+        if caller.actor.auditor {
+            return Err(ApiError::forbidden("auditors read the estate's records; they issue no command"));
+        }
         let mut origin = Origin::new(caller.actor);
         origin.correlation_id = correlation_id(&parts.headers);
         origin.idempotency_key = header_text(&parts.headers, IDEMPOTENCY_KEY);

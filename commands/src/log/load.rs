@@ -8,7 +8,6 @@ use postgres_es::PostgresEventRepository;
 use sqlite_es::SqliteEventRepository;
 
 use crate::error::CommandError;
-use crate::log::upcast::upcasters;
 
 /// The crate that reads streams on each store.
 pub enum Reader {
@@ -54,18 +53,7 @@ impl Reader {
     }
 }
 
-/// Deserialises stored events after passing each through the upcasters that apply to it.
+/// Deserialises stored events after passing each through the domain's upcasters.
 pub fn envelopes<A: Aggregate>(events: Vec<SerializedEvent>) -> Result<Vec<EventEnvelope<A>>, CommandError> {
-    let upcasters = upcasters();
-    events
-        .into_iter()
-        .map(|mut event| {
-            for upcaster in &upcasters {
-                if upcaster.can_upcast(&event.event_type, &event.event_version) {
-                    event = upcaster.upcast(event);
-                }
-            }
-            EventEnvelope::<A>::try_from(event).map_err(|e| CommandError::Log(e.to_string()))
-        })
-        .collect()
+    events.into_iter().map(|event| khaki_domain::upcast::decode::<A>(event).map_err(CommandError::Log)).collect()
 }

@@ -8,7 +8,6 @@
 mod append;
 mod load;
 mod retry;
-mod upcast;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;

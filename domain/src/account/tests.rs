@@ -4,7 +4,7 @@ use chrono::{TimeZone, Utc};
 use cqrs_es::test::TestFramework;
 
 use crate::account::{Account, AccountCommand, AccountEvent, AccountKind, AccountRefusal};
-use crate::actor::{Actor, Issued, Standing};
+use crate::actor::{Actor, Issued};
 use crate::ids::AccountId;
 use crate::roles::StaffRole;
 
@@ -19,7 +19,7 @@ fn at() -> chrono::DateTime<Utc> {
 }
 
 fn admin() -> Actor {
-    Actor { account: id(1), standing: Standing::AccountOnly, administrator: true }
+    Actor::administrator(id(1))
 }
 
 fn manager() -> Actor {

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use cqrs_es::test::TestFramework;
 
-use crate::actor::{Actor, Issued, Standing};
+use crate::actor::{Actor, Issued};
 use crate::ids::AccountId;
 use crate::preferences::NotificationPreferences;
 use crate::roles::{Permission, StaffRole};
@@ -25,7 +25,7 @@ fn at() -> chrono::DateTime<Utc> {
 }
 
 fn admin() -> Actor {
-    Actor { account: id(1), standing: Standing::AccountOnly, administrator: true }
+    Actor::administrator(id(1))
 }
 
 fn manager() -> Actor {

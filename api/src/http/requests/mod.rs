@@ -2,6 +2,8 @@
 
 mod actions;
 mod submit;
+
+pub use submit::ReadParams;
 pub mod view;
 
 use khaki_commands::Executed;

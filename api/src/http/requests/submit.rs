@@ -1,14 +1,16 @@
 //! `POST /api/v1/requests` (submit) and `GET /api/v1/requests/{id}` (read).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use khaki_commands::load_visible_request;
 use khaki_commands::requests::{self, NewRequest};
+use khaki_domain::request::MaintenanceRequest;
 use khaki_domain::{limits, AccountId, Priority, RequestId};
+use khaki_projections::audit::history::as_of;
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::http::audit::{parse_as_of, visible_request};
 use crate::http::caller::Caller;
 use crate::http::error::ApiError;
 use crate::http::input::text;
@@ -60,17 +62,41 @@ pub async fn submit(
     Ok((StatusCode::CREATED, axum::Json(answer(&state, &origin.actor, submitted.executed).await?)))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReadParams {
+    /// The request as it was at this moment: an RFC 3339 time or a log position, folded from the
+    /// log itself.
+    pub as_of: Option<String>,
+}
+
 /// Read a request as the caller may see it (internal comments only for staff), with its version
 /// and the actions the caller may take now. `{id}` is the UUID or the ticket number.
-#[utoipa::path(get, path = "/{id}", tag = "requests", params(("id" = String, Path, description = "Request UUID or ticket number")), responses(ReadResponses), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/{id}", tag = "requests", params(("id" = String, Path, description = "Request UUID or ticket number"), ReadParams), responses(ReadResponses), security(("bearer" = [])))]
 pub async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Query(params): Query<ReadParams>,
 ) -> Result<axum::Json<RequestView>, ApiError> {
     let db = state.log.database();
     let id = request_id(db, &id).await?;
-    let loaded = load_visible_request(&state.log, &caller.actor, id).await?;
-    let request = loaded.state.filed().ok_or_else(|| ApiError::not_found(format!("no request {id}")))?;
-    Ok(axum::Json(render(db, &caller.actor, request, loaded.version).await?))
+    visible_request(&state, &caller.actor, id).await?;
+    let (state_then, version) = match params.as_of.as_deref() {
+        Some(moment) => {
+            as_of::<MaintenanceRequest>(db, &id.to_string(), parse_as_of(moment)?).await.map_err(ApiError::internal)?
+        }
+        None => {
+            let loaded = state.log.load::<MaintenanceRequest>(&id.to_string()).await?;
+            (loaded.state, loaded.version)
+        }
+    };
+    let request =
+        state_then.filed().ok_or_else(|| ApiError::not_found(format!("request {id} did not exist yet then")))?;
+    let mut view = render(db, &caller.actor, request, version).await?;
+    if params.as_of.is_some() {
+        // Nothing can be done to a past state.
+        view.actions.clear();
+    }
+    Ok(axum::Json(view))
 }

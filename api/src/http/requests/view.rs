@@ -84,7 +84,7 @@ pub struct RequestView {
 
 /// The request as `viewer` may see it.
 pub async fn render(db: &Database, viewer: &Actor, request: &Request, version: u64) -> Result<RequestView, ApiError> {
-    let staff_view = viewer.is_staff() || viewer.is_system();
+    let staff_view = viewer.is_staff() || viewer.is_system() || viewer.auditor;
     let comments: Vec<_> = request.comments.iter().filter(|c| staff_view || !c.internal).collect();
     let mut people: Vec<AccountId> = vec![request.submitter];
     people.extend(request.filed_by);

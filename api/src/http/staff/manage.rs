@@ -1,6 +1,6 @@
 //! Staff management over HTTP: onboarding and one endpoint per staff command.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use khaki_commands::accounts::{NewAccount, Username};
@@ -143,21 +143,36 @@ pub async fn onboard(
     Ok((StatusCode::CREATED, answer(&state, executed).await?))
 }
 
-/// A staff member's record (staff management, or the member themself).
-#[utoipa::path(get, path = "/{id}", tag = "staff", params(("id" = Uuid, Path)), responses(
+/// A staff member's record (staff management, the member themself, auditors); `as_of` gives it as
+/// it was at a past moment, folded from the log.
+#[utoipa::path(get, path = "/{id}", tag = "staff", params(("id" = Uuid, Path), crate::http::requests::ReadParams), responses(
     (status = 200, body = StaffView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Query(params): Query<crate::http::requests::ReadParams>,
 ) -> Result<axum::Json<StaffView>, ApiError> {
     let id = staff_id(&id)?;
-    if !may_view(&caller.actor, id) {
+    if !(may_view(&caller.actor, id) || caller.actor.auditor) {
         return Err(ApiError::not_found(format!("no staff member {id}")));
     }
-    let loaded = state.log.load::<StaffMember>(&id.to_string()).await?;
-    Ok(axum::Json(render(state.log.database(), record_of(&loaded.state, id)?, loaded.version).await?))
+    let db = state.log.database();
+    let (member, version) = match params.as_of.as_deref() {
+        Some(moment) => khaki_projections::audit::history::as_of::<StaffMember>(
+            db,
+            &id.to_string(),
+            crate::http::audit::parse_as_of(moment)?,
+        )
+        .await
+        .map_err(ApiError::internal)?,
+        None => {
+            let loaded = state.log.load::<StaffMember>(&id.to_string()).await?;
+            (loaded.state, loaded.version)
+        }
+    };
+    Ok(axum::Json(render(db, record_of(&member, id)?, version).await?))
 }
 
 /// Runs one staff command on the member in the path.

@@ -7,7 +7,7 @@ use crate::roles::Permission;
 
 /// The callers, in the table's column order.
 fn callers() -> Vec<(&'static str, Actor)> {
-    let admin = Actor { account: id(90), standing: Standing::AccountOnly, administrator: true };
+    let admin = Actor::administrator(id(90));
     vec![
         ("submitter", resident()),
         ("other resident", Actor::resident(id(OTHER_RESIDENT), false)),

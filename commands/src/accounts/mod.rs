@@ -1,10 +1,16 @@
 //! Accounts: opening them (credentials and personal data into the accounts table, the fact into
-//! the log), and reading who someone is when they act.
+//! the log), changing them, reading who someone is when they act, and erasing personal data.
+
+mod erasure;
+mod standing;
+
+pub use erasure::erase;
+pub use standing::{account_by_username, actor_for, display_names, ERASED_PERSON};
 
 use chrono::{DateTime, Utc};
 use khaki_domain::account::{Account, AccountCommand, AccountKind};
-use khaki_domain::{AccountId, Actor, Permission, Permissions, StaffRole, StaffStanding, Standing};
-use khaki_migrations::{unique_violation, with_pool, with_tx, Database, Tx};
+use khaki_domain::AccountId;
+use khaki_migrations::{unique_violation, with_tx, Tx};
 use uuid::Uuid;
 
 use crate::error::CommandError;
@@ -161,108 +167,6 @@ pub async fn set_password(
         Ok(executed)
     })
     .await
-}
-
-#[derive(sqlx::FromRow)]
-struct StandingRow {
-    kind: String,
-    administrator: bool,
-    active: bool,
-    committee: Option<bool>,
-    resident_active: Option<bool>,
-    role: Option<String>,
-    access_all: Option<bool>,
-    can_assign: Option<bool>,
-    can_close: Option<bool>,
-    manage_finances: Option<bool>,
-    send_announcements: Option<bool>,
-    employed: Option<bool>,
-}
-
-/// Who an account is as an actor now, or `None` if it does not exist or is not active.
-pub async fn actor_for(db: &Database, account: AccountId) -> Result<Option<Actor>, CommandError> {
-    let row: Option<StandingRow> = with_pool!(db, |pool| {
-        sqlx::query_as(
-            "SELECT a.kind, a.administrator, a.active, r.committee, r.active AS resident_active, s.role, s.access_all,
-                    s.can_assign, s.can_close, s.manage_finances, s.send_announcements, s.employed
-             FROM accounts a
-             LEFT JOIN residents r ON r.account_id = a.id
-             LEFT JOIN staff_ledger s ON s.staff_id = a.id
-             WHERE a.id = $1",
-        )
-        .bind(account.as_uuid())
-        .fetch_optional(pool)
-        .await
-    })?;
-    let Some(row) = row.filter(|r| r.active) else {
-        return Ok(None);
-    };
-    let standing = match (row.kind.as_str(), row.role.as_deref()) {
-        ("resident", _) if row.resident_active == Some(true) => {
-            Standing::Resident { committee: row.committee.unwrap_or(false) }
-        }
-        ("staff", Some(role)) => {
-            let role: StaffRole = role.parse().map_err(CommandError::Log)?;
-            let mut permissions = Permissions::new();
-            for (held, flag) in [
-                (row.access_all, Permission::AccessAllRequests),
-                (row.can_assign, Permission::Assign),
-                (row.can_close, Permission::Close),
-                (row.manage_finances, Permission::ManageFinances),
-                (row.send_announcements, Permission::SendAnnouncements),
-            ] {
-                if held == Some(true) {
-                    permissions.insert(flag);
-                }
-            }
-            Standing::Staff(StaffStanding { role, permissions, employed: row.employed == Some(true) })
-        }
-        _ => Standing::AccountOnly,
-    };
-    Ok(Some(Actor { account, standing, administrator: row.administrator }))
-}
-
-/// Display names for a set of accounts; erased people are named as such.
-pub async fn display_names(
-    db: &Database,
-    ids: &[AccountId],
-) -> Result<std::collections::HashMap<AccountId, String>, CommandError> {
-    if ids.is_empty() {
-        return Ok(std::collections::HashMap::new());
-    }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "SELECT id, display_name, erased_at IS NOT NULL FROM accounts WHERE id IN ({})",
-        placeholders.join(", ")
-    );
-    let rows: Vec<(Uuid, Option<String>, bool)> = with_pool!(db, |pool| {
-        let mut query = sqlx::query_as(&sql);
-        for id in ids {
-            query = query.bind(id.as_uuid());
-        }
-        query.fetch_all(pool).await
-    })?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, erased)| {
-            let name = if erased { ERASED_PERSON.to_owned() } else { name.unwrap_or_default() };
-            (AccountId::from_uuid(id), name)
-        })
-        .collect())
-}
-
-/// How a person whose personal data was erased is named everywhere.
-pub const ERASED_PERSON: &str = "erased person";
-
-/// The account id for a username (any case), if there is one.
-pub async fn account_by_username(db: &Database, username: &str) -> Result<Option<AccountId>, CommandError> {
-    let id: Option<Uuid> = with_pool!(db, |pool| {
-        sqlx::query_scalar("SELECT id FROM accounts WHERE lower(username) = lower($1)")
-            .bind(username)
-            .fetch_optional(pool)
-            .await
-    })?;
-    Ok(id.map(AccountId::from_uuid))
 }
 
 #[cfg(test)]

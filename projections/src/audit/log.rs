@@ -1,0 +1,84 @@
+//! The log as an auditor reads it: every stored field, including each event's link.
+
+use chrono::{DateTime, Utc};
+use khaki_domain::chain::{self, Hash};
+use khaki_migrations::{with_pool, Database};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::log::Cursor;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AuditedEvent {
+    #[sqlx(rename = "tx")]
+    pub transaction: i64,
+    pub position: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: Value,
+    pub metadata: Value,
+    pub recorded_at: DateTime<Utc>,
+    #[serde(with = "hex::serde")]
+    pub hash: Vec<u8>,
+}
+
+impl AuditedEvent {
+    pub fn cursor(&self) -> Cursor {
+        Cursor { transaction: self.transaction, position: self.position }
+    }
+
+    /// The stored link, if it is a well-formed hash.
+    pub fn link(&self) -> Option<Hash> {
+        Hash::try_from(self.hash.as_slice()).ok()
+    }
+
+    /// The link this event should have after `previous`.
+    pub fn expected_link(&self, previous: &Hash) -> Hash {
+        chain::link(
+            previous,
+            &chain::Recorded {
+                aggregate_type: &self.aggregate_type,
+                aggregate_id: &self.aggregate_id,
+                sequence: self.sequence,
+                event_type: &self.event_type,
+                event_version: &self.event_version,
+                payload: &self.payload,
+                metadata: &self.metadata,
+                recorded_at: self.recorded_at,
+            },
+        )
+    }
+}
+
+const COLUMNS: &str =
+    "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at, hash";
+
+/// Up to `limit` committed events after `cursor` in commit-safe order (see [`crate::log`]).
+pub async fn events_after(db: &Database, cursor: Cursor, limit: i64) -> Result<Vec<AuditedEvent>, sqlx::Error> {
+    let postgres = format!(
+        "SELECT transaction_id::text::bigint AS tx, {COLUMNS} FROM events
+         WHERE (transaction_id, position) > ($1::text::xid8, $2) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY transaction_id, position LIMIT $3"
+    );
+    let sqlite =
+        format!("SELECT 0 AS tx, {COLUMNS} FROM events WHERE position > $2 AND $1 = $1 ORDER BY position LIMIT $3");
+    let sql = if matches!(db, Database::Postgres(_)) { postgres } else { sqlite };
+    with_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(cursor.transaction.to_string())
+        .bind(cursor.position)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
+}
+
+/// One stream's events in sequence order.
+pub async fn stream(db: &Database, aggregate_type: &str, aggregate_id: &str) -> Result<Vec<AuditedEvent>, sqlx::Error> {
+    let tx = db.pick("transaction_id::text::bigint", "0");
+    let sql = format!(
+        "SELECT {tx} AS tx, {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence"
+    );
+    with_pool!(db, |pool| sqlx::query_as(&sql).bind(aggregate_type).bind(aggregate_id).fetch_all(pool).await)
+}

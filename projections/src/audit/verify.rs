@@ -1,0 +1,157 @@
+//! Verifying the log: every event's link recomputed in its stream, every signed checkpoint's
+//! Merkle root recomputed over the log, in one pass. The first broken place is reported with
+//! what is wrong there.
+
+use std::collections::HashMap;
+
+use khaki_domain::chain::{Hash, GENESIS};
+use khaki_migrations::Database;
+use serde::Serialize;
+
+use crate::audit::log::{events_after, stream, AuditedEvent};
+use crate::audit::merkle::Frontier;
+use crate::audit::seal::{checkpoints, Checkpoint, SealError};
+use crate::log::Cursor;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub ok: bool,
+    pub events: u64,
+    pub streams: u64,
+    /// Signed checkpoints whose roots were recomputed and matched.
+    pub checkpoints_verified: u64,
+    /// Events after the latest checkpoint: linked, but not yet under a signature.
+    pub unsealed_events: u64,
+    pub problem: Option<Problem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The global position of the first event found wrong (absent when events are missing at
+    /// the end of the log).
+    pub position: Option<i64>,
+    pub aggregate_type: Option<String>,
+    pub aggregate_id: Option<String>,
+    pub sequence: Option<i64>,
+    pub what: String,
+}
+
+impl Problem {
+    fn at(event: &AuditedEvent, what: String) -> Self {
+        Self {
+            position: Some(event.position),
+            aggregate_type: Some(event.aggregate_type.clone()),
+            aggregate_id: Some(event.aggregate_id.clone()),
+            sequence: Some(event.sequence),
+            what,
+        }
+    }
+}
+
+/// Checks one event against the link before it in its stream.
+fn check_link(event: &AuditedEvent, previous: Option<&(i64, Hash)>) -> Result<Hash, String> {
+    let (last_sequence, last_link) = previous.copied().unwrap_or((0, GENESIS));
+    if event.sequence != last_sequence + 1 {
+        return Err(format!(
+            "sequence {} follows {last_sequence} in its stream: an event is missing, inserted or out of order",
+            event.sequence
+        ));
+    }
+    let expected = event.expected_link(&last_link);
+    match event.link() {
+        Some(stored) if stored == expected => Ok(expected),
+        _ => Err("its link does not match what was recorded: the event or one before it was changed".into()),
+    }
+}
+
+fn check_checkpoint(
+    checkpoint: &Checkpoint,
+    frontier: &Frontier,
+    cursor: Cursor,
+    trusted: Option<&[u8; 32]>,
+) -> Result<(), String> {
+    if !checkpoint.signature_holds() {
+        return Err(format!("checkpoint {} does not carry a valid signature", checkpoint.sequence));
+    }
+    if trusted.is_some_and(|key| *key != checkpoint.public_key) {
+        return Err(format!("checkpoint {} is signed with a key other than the estate's", checkpoint.sequence));
+    }
+    if checkpoint.root != frontier.root() || checkpoint.cursor != cursor {
+        return Err(format!(
+            "the log up to checkpoint {} is not what was sealed: events before it were changed, removed, inserted or reordered",
+            checkpoint.sequence
+        ));
+    }
+    Ok(())
+}
+
+/// Verifies the whole log. `trusted` is the estate's public key, when the caller has it.
+pub async fn verify_log(db: &Database, trusted: Option<&[u8; 32]>) -> Result<Verification, SealError> {
+    let sealed = checkpoints(db).await?;
+    let mut pending = sealed.iter().peekable();
+    let mut heads: HashMap<(String, String), (i64, Hash)> = HashMap::new();
+    let mut frontier = Frontier::default();
+    let mut cursor = Cursor::default();
+    let mut report =
+        Verification { ok: true, events: 0, streams: 0, checkpoints_verified: 0, unsealed_events: 0, problem: None };
+    loop {
+        let batch = events_after(db, cursor, 10_000).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for event in batch {
+            cursor = event.cursor();
+            let key = (event.aggregate_type.clone(), event.aggregate_id.clone());
+            match check_link(&event, heads.get(&key)) {
+                Ok(link) => {
+                    heads.insert(key, (event.sequence, link));
+                }
+                Err(what) => return Ok(failed(report, Problem::at(&event, what))),
+            }
+            frontier.push(&event.link().unwrap_or_default());
+            report.events += 1;
+            if let Some(checkpoint) = pending.peek().filter(|c| c.tree_size == frontier.size) {
+                if let Err(what) = check_checkpoint(checkpoint, &frontier, cursor, trusted) {
+                    return Ok(failed(report, Problem::at(&event, what)));
+                }
+                report.checkpoints_verified += 1;
+                pending.next();
+            }
+        }
+    }
+    report.streams = heads.len() as u64;
+    if let Some(checkpoint) = pending.next() {
+        let what = format!(
+            "the log holds {} events but checkpoint {} sealed {}: events were removed",
+            frontier.size, checkpoint.sequence, checkpoint.tree_size
+        );
+        return Ok(failed(
+            report,
+            Problem { position: None, aggregate_type: None, aggregate_id: None, sequence: None, what },
+        ));
+    }
+    report.unsealed_events = frontier.size - sealed.last().map_or(0, |c| c.tree_size);
+    Ok(report)
+}
+
+/// Verifies the links of one stream (a request's or a staff member's history).
+pub async fn verify_stream(db: &Database, aggregate_type: &str, aggregate_id: &str) -> Result<Verification, SealError> {
+    let events = stream(db, aggregate_type, aggregate_id).await?;
+    let mut report =
+        Verification { ok: true, events: 0, streams: 1, checkpoints_verified: 0, unsealed_events: 0, problem: None };
+    let mut head: Option<(i64, Hash)> = None;
+    for event in events {
+        match check_link(&event, head.as_ref()) {
+            Ok(link) => head = Some((event.sequence, link)),
+            Err(what) => return Ok(failed(report, Problem::at(&event, what))),
+        }
+        report.events += 1;
+    }
+    Ok(report)
+}
+
+fn failed(mut report: Verification, problem: Problem) -> Verification {
+    report.ok = false;
+    report.problem = Some(problem);
+    report
+}
