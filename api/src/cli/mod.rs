@@ -54,6 +54,9 @@ pub enum Command {
     /// People's personal data.
     #[command(subcommand)]
     People(audit::PeopleCommand),
+    /// Seeds an estate into a fresh database, serves it, and measures every scenario beside the
+    /// database's own limit.
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -103,6 +106,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit(command) => audit::audit(&settings, command).await,
         Command::Replay(args) => audit::replay(&settings, args).await,
         Command::People(command) => audit::people(&settings, command).await,
+        Command::Bench(args) => crate::bench::run(args).await,
     }
 }
 
