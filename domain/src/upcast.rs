@@ -25,3 +25,9 @@ pub fn decode<A: Aggregate>(event: SerializedEvent) -> Result<EventEnvelope<A>, 
     }
     EventEnvelope::<A>::try_from(event).map_err(|e| e.to_string())
 }
+
+/// Whether some upcaster applies to this type and version (if none does, the stored payload is
+/// today's shape and can be read as it is).
+pub fn needs_upcast(event_type: &str, event_version: &str) -> bool {
+    upcasters().iter().any(|u| u.can_upcast(event_type, event_version))
+}

@@ -2,11 +2,14 @@
 //! and never on JSON.
 
 use chrono::{DateTime, Utc};
-use khaki_domain::account::AccountEvent;
-use khaki_domain::request::RequestEvent;
-use khaki_domain::resident::ResidentEvent;
-use khaki_domain::staff::StaffEvent;
-use serde::de::DeserializeOwned;
+use cqrs_es::persist::SerializedEvent;
+use cqrs_es::Aggregate;
+use khaki_domain::account::{Account, AccountEvent};
+use khaki_domain::request::{MaintenanceRequest, RequestEvent};
+use khaki_domain::resident::{Resident, ResidentEvent};
+use khaki_domain::staff::{StaffEvent, StaffMember};
+use khaki_domain::upcast;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::ProjectionError;
@@ -50,17 +53,11 @@ impl Fact {
             message,
         };
         let id = Uuid::parse_str(&recorded.aggregate_id).map_err(|e| undecodable(e.to_string()))?;
-        if recorded.event_version != "1" {
-            return Err(undecodable(format!(
-                "event version {} has no upcaster on the read side",
-                recorded.event_version
-            )));
-        }
         let event = match recorded.aggregate_type.as_str() {
-            "MaintenanceRequest" => Event::Request(payload(recorded).map_err(undecodable)?),
-            "Staff" => Event::Staff(payload(recorded).map_err(undecodable)?),
-            "Account" => Event::Account(payload(recorded).map_err(undecodable)?),
-            "Resident" => Event::Resident(payload(recorded).map_err(undecodable)?),
+            "MaintenanceRequest" => Event::Request(payload::<MaintenanceRequest>(recorded).map_err(undecodable)?),
+            "Staff" => Event::Staff(payload::<StaffMember>(recorded).map_err(undecodable)?),
+            "Account" => Event::Account(payload::<Account>(recorded).map_err(undecodable)?),
+            "Resident" => Event::Resident(payload::<Resident>(recorded).map_err(undecodable)?),
             _ => Event::Other,
         };
         let actor = recorded
@@ -84,6 +81,20 @@ impl Fact {
     }
 }
 
-fn payload<E: DeserializeOwned>(recorded: &RecordedEvent) -> Result<E, String> {
-    E::deserialize(&recorded.payload).map_err(|e| e.to_string())
+/// The event as today's type: read as stored, or through the domain's upcasters when an older
+/// version is stored (the same upcasters the command side reads through).
+fn payload<A: Aggregate>(recorded: &RecordedEvent) -> Result<A::Event, String> {
+    if !upcast::needs_upcast(&recorded.event_type, &recorded.event_version) {
+        return A::Event::deserialize(&recorded.payload).map_err(|e| e.to_string());
+    }
+    let stored = SerializedEvent::new(
+        recorded.aggregate_id.clone(),
+        usize::try_from(recorded.sequence).unwrap_or(0),
+        recorded.aggregate_type.clone(),
+        recorded.event_type.clone(),
+        recorded.event_version.clone(),
+        recorded.payload.clone(),
+        recorded.metadata.clone(),
+    );
+    upcast::decode::<A>(stored).map(|envelope| envelope.payload)
 }

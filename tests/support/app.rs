@@ -144,6 +144,11 @@ impl TestApp {
         EventLog::new(self.database.open().await, self.log.rules().clone())
     }
 
+    /// Starts the projection runner, as `khaki serve` does; stop it with `Runner::stop`.
+    pub fn start_runner(&self) -> khaki_projections::Runner {
+        khaki_projections::Runner::start(self.log.database().clone(), khaki_projections::RunnerSettings::default())
+    }
+
     /// A second server on the same database (its own pools), as a second `khaki serve` would
     /// be; answers its base URL. It runs until the test ends.
     pub async fn spawn_second(&self) -> String {

@@ -42,7 +42,8 @@ where
         .map(|worker| {
             let step = step.clone();
             tokio::spawn(async move {
-                let mut histogram = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds are valid");
+                let mut histogram =
+                    Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds are valid");
                 let (mut errors, mut first_error) = (0u64, None);
                 let mut worker = worker;
                 let mut iteration = 0;
@@ -92,7 +93,9 @@ where
 }
 
 /// Times one future.
-pub async fn timed<T, E: std::fmt::Display>(call: impl Future<Output = Result<T, E>>) -> (Option<T>, Result<Duration, String>) {
+pub async fn timed<T, E: std::fmt::Display>(
+    call: impl Future<Output = Result<T, E>>,
+) -> (Option<T>, Result<Duration, String>) {
     let start = Instant::now();
     match call.await {
         Ok(value) => (Some(value), Ok(start.elapsed())),

@@ -6,7 +6,7 @@
 mod measure;
 mod raw;
 mod report;
-mod scenarios;
+pub mod scenarios;
 pub mod seed;
 
 use std::path::PathBuf;
@@ -15,11 +15,13 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use khaki_commands::{EventLog, Origin, Rules};
-use khaki_domain::{CommentId, StaffRole};
+use khaki_commands::{EventLog, Rules};
+use khaki_domain::StaffRole;
 use khaki_migrations::{with_pool, Database, Location};
 use serde_json::json;
 use tokio::process::{Child, Command};
+
+pub use scenarios::SCENARIOS;
 
 use crate::bench::report::{Report, Row};
 use crate::cli::Failure;
@@ -112,7 +114,8 @@ async fn create_database(args: &BenchArgs) -> Result<(Location, Option<String>, 
 fn progress(total: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(
-        ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, {eta} left)").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(what.to_owned());
     bar
@@ -123,16 +126,28 @@ async fn measure_all(args: &BenchArgs, location: &Location) -> Result<Report, Fa
     let rules = Rules { workload_limit: 100_000_000, ..Rules::default() };
     let log = EventLog::new(db.clone(), rules);
     let seeding = Instant::now();
-    let cast = seed::people::cast(&log, args.seed, RESIDENTS, WORKERS_PER_ROLE).await?;
-    let plan = seed::plan::plan(args.requests, args.seed, RESIDENTS, WORKERS_PER_ROLE, chrono::Utc::now(), 720);
-    let bar = progress(args.requests, "seeding requests");
+    let now = chrono::Utc::now();
+    let cast =
+        seed::people::cast(&log, args.seed, RESIDENTS, WORKERS_PER_ROLE, now - chrono::Duration::days(800)).await?;
+    let mut plan = seed::plan::plan(args.requests, args.seed, RESIDENTS, WORKERS_PER_ROLE, now, 720);
+    let long = seed::plan::long_story(args.seed, LONG_HISTORY - 3, now);
+    let long_id = long.0.id;
+    plan.push(long);
+    let bar = progress(plan.len() as u64, "seeding requests");
     if args.through_commands {
         seed::commands::run(&log, &cast, &plan, |n| bar.inc(n)).await?;
     } else {
         seed::bulk::run(&log, &cast, &plan, |n| bar.inc(n)).await?;
     }
     bar.finish();
-    let long = long_history(&log, &cast).await?;
+    let middle: i64 = with_pool!(&db, |pool| {
+        sqlx::query_scalar("SELECT position FROM events WHERE aggregate_id = $1 AND sequence = $2")
+            .bind(long_id.to_string())
+            .bind((LONG_HISTORY / 2) as i64)
+            .fetch_one(pool)
+            .await
+    })?;
+    let long = (long_id.to_string(), middle);
     let seeding_seconds = seeding.elapsed().as_secs_f64();
     let events: i64 = with_pool!(&db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await)?;
     let mut report = Report {
@@ -151,6 +166,12 @@ async fn measure_all(args: &BenchArgs, location: &Location) -> Result<Report, Fa
     let verified = khaki_projections::audit::verify_log(&db, None).await?;
     report.verify_events_per_second = Some(verified.events as f64 / verifying.elapsed().as_secs_f64());
 
+    let rebuilding = Instant::now();
+    let rebuilt =
+        khaki_projections::rebuild(&db, &khaki_projections::Calendar::new(log.rules().time_zone), &[], |_, _| {})
+            .await?;
+    report.rebuild_events_per_second = Some(rebuilt.events as f64 / rebuilding.elapsed().as_secs_f64());
+
     let key_folder = std::env::temp_dir().join(format!("khaki-bench-key-{}", std::process::id()));
     let (mut server, base) = serve(location, &key_folder).await?;
     let signed = sign_in(&base, &cast, long).await?;
@@ -162,6 +183,8 @@ async fn measure_all(args: &BenchArgs, location: &Location) -> Result<Report, Fa
         let raw_load_append = raw::load_and_append(&db, concurrency, duration, run_id as u64).await;
         report.rows.push(raw_row("raw: append", &report.store, concurrency, raw_append));
         report.rows.push(raw_row("raw: load+append", &report.store, concurrency, raw_load_append.clone()));
+        let raw_list = raw::list_query(&db, concurrency, duration).await;
+        report.rows.push(raw_row("raw: list query", &report.store, concurrency, raw_list.clone()));
         for scenario in scenarios::SCENARIOS.into_iter().filter(|s| wanted(s)) {
             let cast = signed.clone();
             let measured = measure::run(
@@ -175,7 +198,8 @@ async fn measure_all(args: &BenchArgs, location: &Location) -> Result<Report, Fa
             )
             .await;
             let writes = matches!(scenario, "submit" | "lifecycle");
-            let (raw_limit, raw_per_second) = if writes { (Some("load+append".to_owned()), Some(raw_load_append.per_second)) } else { (None, None) };
+            let (raw_limit, raw_per_second) =
+                if writes { (Some("load+append".to_owned()), Some(raw_load_append.per_second)) } else { (None, None) };
             report.rows.push(Row {
                 scenario: scenario.to_owned(),
                 store: report.store.clone(),
@@ -195,32 +219,15 @@ async fn measure_all(args: &BenchArgs, location: &Location) -> Result<Report, Fa
 }
 
 fn raw_row(name: &str, store: &str, concurrency: usize, measured: measure::Measured) -> Row {
-    Row { scenario: name.to_owned(), store: store.to_owned(), concurrency, measured, raw_limit: None, raw_per_second: None, ratio: None }
-}
-
-/// A request with a thousand events (comments), for the history and as-of scenario.
-async fn long_history(log: &EventLog, cast: &seed::people::Cast) -> Result<(String, i64), Failure> {
-    let resident = &cast.residents[0];
-    let new = khaki_commands::requests::NewRequest {
-        id: khaki_domain::RequestId::from_uuid(uuid::Uuid::new_v4()),
-        submitter: None,
-        title: seed::commands::text("A long story")?,
-        description: seed::commands::text("Many comments")?,
-        category: "Other".into(),
-        location: seed::commands::text("Lobby")?,
-        priority: None,
-    };
-    let id = new.id;
-    khaki_commands::requests::submit(log, &Origin::new(resident.clone()), new).await?;
-    let mut middle = 0;
-    for n in 1..LONG_HISTORY {
-        let comment = CommentId::from_uuid(uuid::Uuid::new_v4());
-        let done = khaki_commands::requests::comment(log, &Origin::new(resident.clone()), id, comment, seed::commands::text(&format!("note {n}"))?, false).await?;
-        if n == LONG_HISTORY / 2 {
-            middle = done.position.unwrap_or(0);
-        }
+    Row {
+        scenario: name.to_owned(),
+        store: store.to_owned(),
+        concurrency,
+        measured,
+        raw_limit: None,
+        raw_per_second: None,
+        ratio: None,
     }
-    Ok((id.to_string(), middle))
 }
 
 async fn serve(location: &Location, key_folder: &std::path::Path) -> Result<(Child, String), Failure> {
@@ -256,9 +263,17 @@ async fn sign_in(base: &str, cast: &seed::people::Cast, long: (String, i64)) -> 
         let http = http.clone();
         let url = format!("{base}/api/v1/session");
         async move {
-            let answer: serde_json::Value =
-                http.post(url).json(&json!({"username": username, "password": seed::people::BENCH_PASSWORD})).send().await?.json().await?;
-            answer["token"].as_str().map(str::to_owned).ok_or_else(|| Failure::from(format!("{username} could not sign in: {answer}")))
+            let answer: serde_json::Value = http
+                .post(url)
+                .json(&json!({"username": username, "password": seed::people::BENCH_PASSWORD}))
+                .send()
+                .await?
+                .json()
+                .await?;
+            answer["token"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| Failure::from(format!("{username} could not sign in: {answer}")))
         }
     };
     let name = |actor: &khaki_domain::Actor| cast.usernames.get(&actor.account).cloned().unwrap_or_default();

@@ -40,7 +40,7 @@ pub async fn prepare(db: &Database) -> Result<(), sqlx::Error> {
 /// Appending one event in its own transaction.
 pub async fn append(db: &Database, concurrency: usize, duration: Duration, run_id: u64) -> Measured {
     let db = db.clone();
-    run(concurrency, duration, |n| std::future::ready(n), move |n, iteration| {
+    run(concurrency, duration, std::future::ready, move |n, iteration| {
         let db = db.clone();
         async move {
             let stream = format!("append-{run_id}-{n}-{iteration}");
@@ -100,4 +100,25 @@ async fn write(db: &Database, stream: &str, sequence: i64, load_first: bool) -> 
             .map(|_| ())
     })?;
     tx.commit().await
+}
+
+/// The facility manager's list query on the read model, straight through sqlx.
+pub async fn list_query(db: &Database, concurrency: usize, duration: Duration) -> Measured {
+    use khaki_domain::request::Status;
+    use khaki_projections::request_list::{list_requests, Page, RequestFilter, Scope};
+    let db = db.clone();
+    run(concurrency, duration, std::future::ready, move |n, _| {
+        let db = db.clone();
+        async move {
+            let filter = RequestFilter {
+                statuses: vec![Status::Assigned, Status::InProgress, Status::Acknowledged],
+                search: Some("tap".into()),
+                ..RequestFilter::default()
+            };
+            let page = Page { size: 25, ..Page::default() };
+            let (_, took) = timed(list_requests(&db, &filter, &Scope::Everything, &page, chrono::Utc::now())).await;
+            (n, vec![took])
+        }
+    })
+    .await
 }

@@ -65,7 +65,12 @@ impl Report {
             out.push_str(&format!("log verification: {rate:.0} events/s\n"));
         }
         for row in self.rows.iter().filter(|r| r.measured.errors > 0) {
-            out.push_str(&format!("errors in {} at {}: {}\n", row.scenario, row.concurrency, row.measured.first_error.as_deref().unwrap_or("")));
+            out.push_str(&format!(
+                "errors in {} at {}: {}\n",
+                row.scenario,
+                row.concurrency,
+                row.measured.first_error.as_deref().unwrap_or("")
+            ));
         }
         out
     }

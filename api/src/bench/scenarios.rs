@@ -47,7 +47,13 @@ pub async fn worker(n: usize, cast: Cast) -> Worker {
     Worker { n, http, cast }
 }
 
-async fn call(worker: &Worker, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (Option<Value>, Result<Duration, String>) {
+async fn call(
+    worker: &Worker,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (Option<Value>, Result<Duration, String>) {
     let request = worker.http.request(method, format!("{}{path}", worker.cast.base)).bearer_auth(token);
     let request = match body {
         Some(body) => request.json(&body),
@@ -85,17 +91,23 @@ pub async fn step(scenario: &str, worker: &Worker, iteration: u64) -> Vec<Result
             vec![call(worker, get, path, &cast.manager, None).await.1]
         }
         "resident-list" => vec![call(worker, get, "/api/v1/requests?limit=25", resident, None).await.1],
-        "dashboard-manager" => vec![call(worker, get, "/api/v1/dashboards/facility-manager", &cast.manager, None).await.1],
+        "dashboard-manager" => {
+            vec![call(worker, get, "/api/v1/dashboards/facility-manager", &cast.manager, None).await.1]
+        }
         "dashboard-staff" => {
             let (plumber, _) = &cast.plumbers[worker.n % cast.plumbers.len()];
             vec![call(worker, get, "/api/v1/dashboards/staff", plumber, None).await.1]
         }
-        "dashboard-accountant" => vec![call(worker, get, "/api/v1/dashboards/accountant", &cast.accountant, None).await.1],
+        "dashboard-accountant" => {
+            vec![call(worker, get, "/api/v1/dashboards/accountant", &cast.accountant, None).await.1]
+        }
         "dashboard-resident" => vec![call(worker, get, "/api/v1/dashboards/resident", resident, None).await.1],
         "history-and-as-of" => {
             let (id, position) = &cast.histories[(worker.n + iteration as usize) % cast.histories.len().max(1)];
             vec![
-                call(worker, get.clone(), &format!("/api/v1/requests/{id}/history?limit=1000"), &cast.manager, None).await.1,
+                call(worker, get.clone(), &format!("/api/v1/requests/{id}/history?limit=1000"), &cast.manager, None)
+                    .await
+                    .1,
                 call(worker, get, &format!("/api/v1/requests/{id}?as_of={position}"), &cast.manager, None).await.1,
             ]
         }

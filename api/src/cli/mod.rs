@@ -4,6 +4,7 @@ mod admin;
 mod audit;
 mod events;
 mod init;
+mod projections;
 pub mod settings;
 
 use std::net::SocketAddr;
@@ -54,6 +55,9 @@ pub enum Command {
     /// People's personal data.
     #[command(subcommand)]
     People(audit::PeopleCommand),
+    /// Read models: rebuild them from the log, or see how far each has got.
+    #[command(subcommand)]
+    Projections(projections::ProjectionsCommand),
     /// Seeds an estate into a fresh database, serves it, and measures every scenario beside the
     /// database's own limit.
     Bench(crate::bench::BenchArgs),
@@ -107,6 +111,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Replay(args) => audit::replay(&settings, args).await,
         Command::People(command) => audit::people(&settings, command).await,
         Command::Bench(args) => crate::bench::run(args).await,
+        Command::Projections(command) => projections::run(&settings, command).await,
     }
 }
 
@@ -120,6 +125,13 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
     let state =
         AppState::new(EventLog::new(db.clone(), settings.rules.clone())).with_audit_key(key.verifying_key().to_bytes());
     let sealer = tokio::spawn(sealing(db.clone(), key, settings.seal_every_seconds));
+    let runner = khaki_projections::Runner::start(
+        db.clone(),
+        khaki_projections::RunnerSettings {
+            calendar: khaki_projections::Calendar::new(settings.rules.time_zone),
+            ..Default::default()
+        },
+    );
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!(address = %listener.local_addr()?, store = db.kind().name(), "Khaki Estate is listening");
     let housekeeping = tokio::spawn(housekeeping(db.clone()));
@@ -127,6 +139,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
     http::serve(listener, http::app(state, &options), shutdown_signal()).await?;
     housekeeping.abort();
     sealer.abort();
+    runner.stop().await;
     db.close().await;
     Ok(())
 }

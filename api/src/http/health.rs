@@ -11,7 +11,36 @@ use utoipa_axum::routes;
 use crate::http::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(health))
+    OpenApiRouter::new().routes(routes!(health)).routes(routes!(metrics))
+}
+
+/// Prometheus text: the log's head, and each read model's lag and whether it is failing.
+#[utoipa::path(get, path = "/metrics", tag = "service", responses((status = 200, content_type = "text/plain", body = String), (status = 503, body = String)))]
+pub async fn metrics(
+    State(state): State<AppState>,
+) -> (StatusCode, [(axum::http::HeaderName, &'static str); 1], String) {
+    let text_plain = [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")];
+    let db = state.log.database();
+    let Ok(all) = khaki_projections::status(db).await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, text_plain, "# the database is unreachable\n".into());
+    };
+    let head = all.first().map_or(0, |p| p.log_head_position);
+    let mut out = String::new();
+    out.push_str("# HELP khaki_log_head_position The highest global position in the event log.\n# TYPE khaki_log_head_position gauge\n");
+    out.push_str(&format!("khaki_log_head_position {head}\n"));
+    out.push_str("# HELP khaki_projection_lag_events Committed events a read model has not applied yet.\n# TYPE khaki_projection_lag_events gauge\n");
+    for p in &all {
+        out.push_str(&format!("khaki_projection_lag_events{{projection=\"{}\"}} {}\n", p.name, p.lag_events));
+    }
+    out.push_str("# HELP khaki_projection_failing Whether a read model's last batch failed (1) or not (0).\n# TYPE khaki_projection_failing gauge\n");
+    for p in &all {
+        out.push_str(&format!(
+            "khaki_projection_failing{{projection=\"{}\"}} {}\n",
+            p.name,
+            u8::from(p.last_error.is_some())
+        ));
+    }
+    (StatusCode::OK, text_plain, out)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -22,6 +51,15 @@ pub struct Health {
     pub store: &'static str,
     /// The highest global position in the log (0 when empty).
     pub log_head: i64,
+    /// Each read model: how many committed events it has yet to apply, and its last failure.
+    pub projections: Vec<ProjectionHealth>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectionHealth {
+    pub name: &'static str,
+    pub lag_events: i64,
+    pub last_error: Option<String>,
 }
 
 /// Whether the service and its database answer.
@@ -30,16 +68,25 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, axum::Json<He
     let db = state.log.database();
     let head: Result<Option<i64>, sqlx::Error> =
         with_pool!(db, |pool| sqlx::query_scalar("SELECT MAX(position) FROM events").fetch_one(pool).await);
-    match head {
-        Ok(head) => {
-            (StatusCode::OK, axum::Json(Health { status: "ok", store: db.kind().name(), log_head: head.unwrap_or(0) }))
-        }
-        Err(error) => {
+    let projections = khaki_projections::status(db).await.map(|all| {
+        all.into_iter()
+            .map(|p| ProjectionHealth { name: p.name, lag_events: p.lag_events, last_error: p.last_error })
+            .collect()
+    });
+    match (head, projections) {
+        (Ok(head), Ok(projections)) => (
+            StatusCode::OK,
+            axum::Json(Health { status: "ok", store: db.kind().name(), log_head: head.unwrap_or(0), projections }),
+        ),
+        (Err(error), _) | (_, Err(error)) => {
             tracing::error!(%error, "health check cannot reach the database");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(Health { status: "database unreachable", store: db.kind().name(), log_head: 0 }),
-            )
+            let unreachable = Health {
+                status: "database unreachable",
+                store: db.kind().name(),
+                log_head: 0,
+                projections: Vec::new(),
+            };
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(unreachable))
         }
     }
 }

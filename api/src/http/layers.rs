@@ -63,3 +63,16 @@ pub fn cors(origins: &[String]) -> Option<CorsLayer> {
             .expose_headers([REQUEST_ID, header::RETRY_AFTER]),
     )
 }
+
+/// Runs each request to its end in a task of its own, even if the client goes away: a command is
+/// never cut off between its statements (a transaction abandoned half-way would otherwise hold
+/// SQLite's single writer connection until it was noticed).
+pub async fn run_to_completion(request: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(error) => {
+            use axum::response::IntoResponse;
+            crate::http::error::ApiError::internal(format!("the request's task failed: {error}")).into_response()
+        }
+    }
+}

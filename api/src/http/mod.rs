@@ -10,6 +10,7 @@ mod json;
 mod layers;
 mod openapi;
 mod origin;
+mod reads;
 mod requests;
 mod residents;
 mod responses;
@@ -79,6 +80,7 @@ pub fn app(state: AppState, options: &ServeOptions) -> Router {
             OpenApiRouter::new()
                 .merge(session::router())
                 .merge(audit::router())
+                .merge(reads::router())
                 .nest("/requests", requests::router())
                 .nest("/staff", staff::router())
                 .nest("/residents", residents::router())
@@ -102,6 +104,7 @@ pub fn app(state: AppState, options: &ServeOptions) -> Router {
         service = service.layer(cors);
     }
     service
+        .layer(from_fn(layers::run_to_completion))
         .layer(from_fn(layers::log_errors))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

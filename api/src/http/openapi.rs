@@ -28,6 +28,7 @@ use crate::http::staff::StaffAnswer;
         (name = "staff", description = "Staff management"),
         (name = "residents", description = "Residents and the owners' roster"),
         (name = "audit", description = "Histories, past states, the log and its verification"),
+        (name = "dashboards", description = "Dashboards and analytics from the read models"),
         (name = "service", description = "Health of the service"),
     )
 )]

@@ -10,7 +10,9 @@ use cqrs_es::{Aggregate, DomainEvent};
 use khaki_commands::requests::category;
 use khaki_commands::{CommandError, EventLog, Origin};
 use khaki_domain::chain::{link, Hash, Recorded, GENESIS};
-use khaki_domain::request::{decide, Assign, MaintenanceRequest, Reopen, RequestCommand, RequestEvent, Resolve, StartWork, Submit};
+use khaki_domain::request::{
+    decide, Assign, MaintenanceRequest, Reopen, RequestCommand, RequestEvent, Resolve, StartWork, Submit,
+};
 use khaki_domain::{AccountId, Actor, Candidate, EventMetadata, Issued, Rating, TicketNumber};
 use khaki_migrations::{with_tx, Tx};
 use uuid::Uuid;
@@ -40,7 +42,12 @@ struct Ledger {
     request_tickets: Vec<(String, Uuid)>,
 }
 
-pub async fn run(log: &EventLog, cast: &Cast, plan: &[(RequestPlan, Vec<DateTime<Utc>>)], mut progress: impl FnMut(u64)) -> Result<(), CommandError> {
+pub async fn run(
+    log: &EventLog,
+    cast: &Cast,
+    plan: &[(RequestPlan, Vec<DateTime<Utc>>)],
+    mut progress: impl FnMut(u64),
+) -> Result<(), CommandError> {
     let mut ledger = Ledger {
         candidates: HashMap::new(),
         tickets: HashMap::new(),
@@ -85,15 +92,56 @@ pub async fn run(log: &EventLog, cast: &Cast, plan: &[(RequestPlan, Vec<DateTime
             let (name, command) = match step {
                 Step::Acknowledge => ("acknowledge", RequestCommand::Acknowledge),
                 Step::Assign { estimated_paise } => {
-                    let assignee = ledger.candidates.get(&worker).cloned().ok_or_else(|| CommandError::not_found("bench worker"))?;
-                    ("assign", RequestCommand::Assign(Assign { assignee, workload_limit: limit, due: None, estimated_cost: Some(money(*estimated_paise)?), ranking: vec![] }))
+                    let assignee = ledger
+                        .candidates
+                        .get(&worker)
+                        .cloned()
+                        .ok_or_else(|| CommandError::not_found("bench worker"))?;
+                    (
+                        "assign",
+                        RequestCommand::Assign(Assign {
+                            assignee,
+                            workload_limit: limit,
+                            due: None,
+                            estimated_cost: Some(money(*estimated_paise)?),
+                            ranking: vec![],
+                        }),
+                    )
                 }
-                Step::Start => ("start_work", RequestCommand::StartWork(StartWork { taker: ledger.candidates.get(&actor.account).cloned(), workload_limit: limit })),
-                Step::Comment => ("comment", RequestCommand::Comment { id: comment_id(request, index), text: text("On my way")?, internal: false }),
-                Step::Resolve { actual_paise } => ("resolve", RequestCommand::Resolve(Resolve { actual_cost: Some(money(*actual_paise)?), note: Some(text("Fixed")?) })),
-                Step::Reopen => ("reopen", RequestCommand::Reopen(Reopen { reason: text("It came back")?, assignee_employed: true })),
+                Step::Start => (
+                    "start_work",
+                    RequestCommand::StartWork(StartWork {
+                        taker: ledger.candidates.get(&actor.account).cloned(),
+                        workload_limit: limit,
+                    }),
+                ),
+                Step::Comment => (
+                    "comment",
+                    RequestCommand::Comment {
+                        id: comment_id(request, index),
+                        text: text("On my way")?,
+                        internal: false,
+                    },
+                ),
+                Step::Resolve { actual_paise } => (
+                    "resolve",
+                    RequestCommand::Resolve(Resolve {
+                        actual_cost: Some(money(*actual_paise)?),
+                        note: Some(text("Fixed")?),
+                    }),
+                ),
+                Step::Reopen => (
+                    "reopen",
+                    RequestCommand::Reopen(Reopen { reason: text("It came back")?, assignee_employed: true }),
+                ),
                 Step::Close { .. } => ("close", RequestCommand::Close),
-                Step::Rate { stars } => ("rate", RequestCommand::Rate { rating: Rating::new(*stars).map_err(|e| CommandError::invalid("rating", e.to_string()))?, feedback: None }),
+                Step::Rate { stars } => (
+                    "rate",
+                    RequestCommand::Rate {
+                        rating: Rating::new(*stars).map_err(|e| CommandError::invalid("rating", e.to_string()))?,
+                        feedback: None,
+                    },
+                ),
                 Step::Cancel => ("cancel", RequestCommand::Cancel { reason: text("No longer needed")? }),
             };
             record(&mut state, &mut head, &mut rows, &mut ledger, request, actor, at, name, command)?;
@@ -122,7 +170,8 @@ fn record(
     name: &str,
     command: RequestCommand,
 ) -> Result<(), CommandError> {
-    let events = decide(state, &Issued::new(actor.clone(), at, command)).map_err(|refusal| CommandError::Log(format!("the bench plan was refused: {refusal}")))?;
+    let events = decide(state, &Issued::new(actor.clone(), at, command))
+        .map_err(|refusal| CommandError::Log(format!("the bench plan was refused: {refusal}")))?;
     let before = state.open_holder();
     let metadata = serde_json::to_value(
         EventMetadata {
@@ -138,7 +187,9 @@ fn record(
         .to_map(),
     )
     .map_err(|e| CommandError::Log(e.to_string()))?;
-    let new_work = events.iter().any(|e| matches!(e, RequestEvent::RequestAssigned { .. } | RequestEvent::WorkStarted { took_on: true, .. }));
+    let new_work = events
+        .iter()
+        .any(|e| matches!(e, RequestEvent::RequestAssigned { .. } | RequestEvent::WorkStarted { took_on: true, .. }));
     for event in events {
         if let RequestEvent::WorkRated { rating, assignee, .. } = &event {
             if let Some(candidate) = ledger.candidates.get_mut(assignee) {
@@ -164,7 +215,15 @@ fn record(
             },
         );
         *head = (sequence, hash);
-        rows.push(Row { aggregate_id, sequence, event_type, payload, metadata: metadata.clone(), recorded_at: at, hash });
+        rows.push(Row {
+            aggregate_id,
+            sequence,
+            event_type,
+            payload,
+            metadata: metadata.clone(),
+            recorded_at: at,
+            hash,
+        });
         state.apply(event);
     }
     let after = state.open_holder();

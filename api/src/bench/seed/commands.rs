@@ -32,7 +32,12 @@ pub fn actor_for<'a>(cast: &'a Cast, request: &RequestPlan, step: &Step) -> &'a 
     }
 }
 
-pub async fn run(log: &EventLog, cast: &Cast, plan: &[(RequestPlan, Vec<DateTime<Utc>>)], mut progress: impl FnMut(u64)) -> Result<(), CommandError> {
+pub async fn run(
+    log: &EventLog,
+    cast: &Cast,
+    plan: &[(RequestPlan, Vec<DateTime<Utc>>)],
+    mut progress: impl FnMut(u64),
+) -> Result<(), CommandError> {
     for (request, times) in plan {
         let resident = &cast.residents[request.resident % cast.residents.len()];
         let new = NewRequest {
@@ -52,11 +57,21 @@ pub async fn run(log: &EventLog, cast: &Cast, plan: &[(RequestPlan, Vec<DateTime
                 Step::Acknowledge => requests::acknowledge(log, &origin, id).await?,
                 Step::Assign { estimated_paise } => {
                     let staff = cast.worker(request.trade_role, request.worker).account;
-                    requests::assign(log, &origin, id, AssignTo { staff, due: None, estimated_cost: Some(money(*estimated_paise)?) }).await?
+                    requests::assign(
+                        log,
+                        &origin,
+                        id,
+                        AssignTo { staff, due: None, estimated_cost: Some(money(*estimated_paise)?) },
+                    )
+                    .await?
                 }
                 Step::Start => requests::start_work(log, &origin, id).await?,
-                Step::Comment => requests::comment(log, &origin, id, comment_id(request, index), text("On my way")?, false).await?,
-                Step::Resolve { actual_paise } => requests::resolve(log, &origin, id, Some(money(*actual_paise)?), Some(text("Fixed")?)).await?,
+                Step::Comment => {
+                    requests::comment(log, &origin, id, comment_id(request, index), text("On my way")?, false).await?
+                }
+                Step::Resolve { actual_paise } => {
+                    requests::resolve(log, &origin, id, Some(money(*actual_paise)?), Some(text("Fixed")?)).await?
+                }
                 Step::Reopen => requests::reopen(log, &origin, id, text("It came back")?).await?,
                 Step::Close { .. } => requests::close(log, &origin, id).await?,
                 Step::Rate { stars } => {

@@ -46,13 +46,20 @@ fn text(value: &str) -> Result<Text, CommandError> {
     Text::parse("text", value, 100).map_err(|e| CommandError::invalid("text", e.to_string()))
 }
 
-pub async fn cast(log: &EventLog, seed: u64, residents: usize, workers_per_role: usize) -> Result<Cast, CommandError> {
-    let mut rng = StdRng::seed_from_u64(seed ^ 0x6b68_616b_69);
+/// The people, made at `at` (so two estates made from one seed are alike to the microsecond).
+pub async fn cast(
+    log: &EventLog,
+    seed: u64,
+    residents: usize,
+    workers_per_role: usize,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Cast, CommandError> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x006b_6861_6b69);
     let hash = khaki_commands::password::hash(BENCH_PASSWORD).map_err(|e| CommandError::Log(e.to_string()))?;
     let mut usernames = HashMap::new();
     let admin = account(&mut rng, "bench.admin".into(), &hash)?;
-    open_account(log, &Origin::system(), &admin, true).await?;
-    let as_admin = Origin::system().acting_as(Actor::administrator(admin.id));
+    open_account(log, &Origin::system().at(at), &admin, true).await?;
+    let as_admin = Origin::system().at(at).acting_as(Actor::administrator(admin.id));
     let mut staff: HashMap<StaffRole, Vec<Actor>> = HashMap::new();
     let mut serial = 0;
     let roles = [
@@ -71,7 +78,8 @@ pub async fn cast(log: &EventLog, seed: u64, residents: usize, workers_per_role:
             let username = format!("bench.{}.{n}", role.name().replace('_', "-"));
             let new = NewStaff {
                 account: account(&mut rng, username.clone(), &hash)?,
-                employee_id: EmployeeId::parse(&format!("B{serial:05}")).map_err(|e| CommandError::invalid("employee_id", e.to_string()))?,
+                employee_id: EmployeeId::parse(&format!("B{serial:05}"))
+                    .map_err(|e| CommandError::invalid("employee_id", e.to_string()))?,
                 role,
                 department: text("Estate services")?,
                 employment: EmploymentStatus::FullTime,
@@ -94,7 +102,8 @@ pub async fn cast(log: &EventLog, seed: u64, residents: usize, workers_per_role:
         let new = account(&mut rng, username.clone(), &hash)?;
         let register = Register {
             id: new.id,
-            flat: FlatNumber::parse(&format!("B{}-{}", n / 100 + 1, n % 100 + 101)).map_err(|e| CommandError::invalid("flat", e.to_string()))?,
+            flat: FlatNumber::parse(&format!("B{}-{}", n / 100 + 1, n % 100 + 101))
+                .map_err(|e| CommandError::invalid("flat", e.to_string()))?,
             resident_type: ResidentType::Owner,
             committee: false,
             move_in: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default(),

@@ -22,8 +22,16 @@ pub const CATEGORIES: [(&str, StaffRole); 10] = [
     ("Other", StaffRole::MaintenanceSupervisor),
 ];
 
-const TITLES: [&str; 8] =
-    ["Tap leaking", "Lights flicker", "Stairwell not swept", "Hedge overgrown", "Intercom silent", "Damp patch", "Door hinge squeaks", "Fan noisy"];
+const TITLES: [&str; 8] = [
+    "Tap leaking",
+    "Lights flicker",
+    "Stairwell not swept",
+    "Hedge overgrown",
+    "Intercom silent",
+    "Damp patch",
+    "Door hinge squeaks",
+    "Fan noisy",
+];
 
 #[derive(Clone, Debug)]
 pub struct RequestPlan {
@@ -53,7 +61,14 @@ pub enum Step {
 
 /// `count` requests over the `days` before `now`, oldest first. Most run their course (closed,
 /// often rated, with costs); recent ones stop along the way; a few stall and go overdue.
-pub fn plan(count: u64, seed: u64, residents: usize, workers_per_role: usize, now: DateTime<Utc>, days: i64) -> Vec<(RequestPlan, Vec<DateTime<Utc>>)> {
+pub fn plan(
+    count: u64,
+    seed: u64,
+    residents: usize,
+    workers_per_role: usize,
+    now: DateTime<Utc>,
+    days: i64,
+) -> Vec<(RequestPlan, Vec<DateTime<Utc>>)> {
     let mut rng = StdRng::seed_from_u64(seed);
     let span = Duration::days(days).num_seconds().max(1);
     let mut starts: Vec<i64> = (0..count).map(|_| rng.gen_range(0..span)).collect();
@@ -93,7 +108,8 @@ fn steps(rng: &mut StdRng, age: Duration) -> Vec<Step> {
     if rng.gen_bool(0.04) {
         return vec![Step::Cancel];
     }
-    let mut steps = vec![Step::Acknowledge, Step::Assign { estimated_paise: rng.gen_range(20..400) * 10_000 }, Step::Start];
+    let mut steps =
+        vec![Step::Acknowledge, Step::Assign { estimated_paise: rng.gen_range(20..400) * 10_000 }, Step::Start];
     if rng.gen_bool(0.3) {
         steps.push(Step::Comment);
     }
@@ -115,4 +131,25 @@ fn steps(rng: &mut StdRng, age: Duration) -> Vec<Step> {
     };
     steps.truncate(keep);
     steps
+}
+
+/// A request with a long story: acknowledged, assigned, then `comments` comments by its worker,
+/// one a minute, ending before `now` (for history and as-of at a thousand events).
+pub fn long_story(seed: u64, comments: usize, now: DateTime<Utc>) -> (RequestPlan, Vec<DateTime<Utc>>) {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x0010_0000);
+    let submitted_at = now - Duration::minutes(comments as i64 + 10);
+    let mut steps = vec![Step::Acknowledge, Step::Assign { estimated_paise: 100_000 }];
+    steps.extend(std::iter::repeat_n(Step::Comment, comments));
+    let times = (1..=steps.len()).map(|n| submitted_at + Duration::minutes(n as i64)).collect();
+    let request = RequestPlan {
+        id: RequestId::from_uuid(uuid::Builder::from_random_bytes(rng.gen()).into_uuid()),
+        resident: 0,
+        category: "Plumbing issue",
+        trade_role: StaffRole::Plumber,
+        worker: 0,
+        title: "Tap leaking",
+        submitted_at,
+        steps,
+    };
+    (request, times)
 }

@@ -1,0 +1,152 @@
+//! The dashboards of SPEC §4, each one call: facility manager, staff member, accountant,
+//! resident. And analytics for a period: every metric SPEC §4 defines (docs/analytics.md).
+
+use axum::extract::{RawQuery, State};
+use chrono::{Duration, Utc};
+use khaki_domain::{Permission, Standing, Trade};
+use khaki_projections::dashboards::{
+    accountant_dashboard, facility_manager_dashboard, resident_dashboard, staff_member_dashboard,
+};
+use khaki_projections::request_facts::{analytics as compute, AnalyticsQuery};
+use khaki_projections::Projection;
+use utoipa::IntoParams;
+
+use crate::http::caller::Caller;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::reads::freshness::at_least;
+use crate::http::reads::query::Params;
+use crate::http::AppState;
+
+type Answer = Result<axum::Json<serde_json::Value>, ApiError>;
+
+fn json(value: impl serde::Serialize) -> Answer {
+    Ok(axum::Json(serde_json::to_value(value).map_err(ApiError::internal)?))
+}
+
+/// Whoever runs the estate: staff who see every request or assign work, administrators, auditors.
+fn runs_the_estate(caller: &Caller) -> bool {
+    let actor = &caller.actor;
+    actor.holds(Permission::AccessAllRequests)
+        || actor.holds(Permission::Assign)
+        || actor.administrator
+        || actor.auditor
+}
+
+async fn fresh(state: &AppState, projection: Projection, query: Option<&str>) -> Result<(), ApiError> {
+    let params = Params::parse(query, &["min_position"])?;
+    at_least(state.log.database(), projection, params.one("min_position")?).await
+}
+
+/// Open requests by status, pending assignment, overdue, team performance and monthly trends.
+#[utoipa::path(get, path = "/dashboards/facility-manager", tag = "dashboards", responses(
+    (status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn facility_manager(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
+    if !runs_the_estate(&caller) {
+        return Err(ApiError::forbidden("the facility manager's dashboard is for those who run the estate"));
+    }
+    fresh(&state, Projection::RequestFacts, query.as_deref()).await?;
+    let rules = state.log.rules();
+    json(
+        facility_manager_dashboard(state.log.database(), Utc::now(), rules.time_zone, rules.workload_limit)
+            .await
+            .map_err(ApiError::internal)?,
+    )
+}
+
+/// The caller's own requests, workload and figures (staff).
+#[utoipa::path(get, path = "/dashboards/staff", tag = "dashboards", responses(
+    (status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn staff_member(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
+    if !caller.actor.is_staff() {
+        return Err(ApiError::forbidden("the staff dashboard is for staff"));
+    }
+    fresh(&state, Projection::StaffDirectory, query.as_deref()).await?;
+    let rules = state.log.rules();
+    let dashboard = staff_member_dashboard(
+        state.log.database(),
+        caller.actor.account,
+        Utc::now(),
+        rules.time_zone,
+        rules.workload_limit,
+        25,
+    )
+    .await?;
+    json(dashboard.ok_or_else(|| ApiError::not_found("no staff record for the caller"))?)
+}
+
+/// Monthly cost by category, and requests whose actual cost exceeds the estimate by more than
+/// 20 %.
+#[utoipa::path(get, path = "/dashboards/accountant", tag = "dashboards", responses(
+    (status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn accountant(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
+    let actor = &caller.actor;
+    if !(actor.holds(Permission::ManageFinances)
+        || actor.administrator
+        || actor.auditor
+        || actor.holds(Permission::AccessAllRequests))
+    {
+        return Err(ApiError::forbidden("the accountant's dashboard is for staff who manage finances"));
+    }
+    fresh(&state, Projection::RequestFacts, query.as_deref()).await?;
+    json(
+        accountant_dashboard(state.log.database(), Utc::now(), state.log.rules().time_zone, 12, 20, 50)
+            .await
+            .map_err(ApiError::internal)?,
+    )
+}
+
+/// The caller's requests and their progress (residents).
+#[utoipa::path(get, path = "/dashboards/resident", tag = "dashboards", responses(
+    (status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn resident(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
+    if !matches!(caller.actor.standing, Standing::Resident { .. }) {
+        return Err(ApiError::forbidden("the resident's dashboard is for residents"));
+    }
+    fresh(&state, Projection::RequestList, query.as_deref()).await?;
+    json(resident_dashboard(state.log.database(), caller.actor.account, Utc::now(), 25).await?)
+}
+
+#[derive(IntoParams)]
+#[allow(dead_code)]
+pub struct AnalyticsParams {
+    /// Start of the period (RFC 3339); default 30 days ago.
+    from: Option<String>,
+    /// End of the period, exclusive; default now.
+    to: Option<String>,
+    staff: Option<uuid::Uuid>,
+    category: Option<String>,
+    trade: Option<String>,
+    min_position: Option<i64>,
+}
+
+/// Every metric of SPEC §4 for a period, optionally for one staff member, category or trade:
+/// resolution and response times, completion, on-time and breach rates, satisfaction, cost
+/// variance and efficiency, utilisation, backlog and monthly trends.
+#[utoipa::path(get, path = "/analytics", tag = "dashboards", params(AnalyticsParams), responses(
+    (status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn analytics(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
+    if !(runs_the_estate(&caller) || caller.actor.holds(Permission::ManageFinances)) {
+        return Err(ApiError::forbidden("analytics are for those who run the estate"));
+    }
+    let params = Params::parse(query.as_deref(), &["from", "to", "staff", "category", "trade", "min_position"])?;
+    let now = Utc::now();
+    let to = params.time("to")?.unwrap_or(now);
+    let from = params.time("from")?.unwrap_or(to - Duration::days(30));
+    if from >= to {
+        return Err(ApiError::invalid("from", "the period's start must be before its end"));
+    }
+    at_least(state.log.database(), Projection::RequestFacts, params.one("min_position")?).await?;
+    let rules = state.log.rules();
+    let query = AnalyticsQuery {
+        from,
+        to,
+        staff: params.one("staff")?,
+        category: params.text("category"),
+        trade: params.one::<Trade>("trade")?,
+        now,
+        workload_limit: rules.workload_limit,
+        time_zone: rules.time_zone,
+    };
+    json(compute(state.log.database(), &query).await.map_err(ApiError::internal)?)
+}

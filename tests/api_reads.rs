@@ -1,0 +1,152 @@
+//! Reads from the read models over HTTP, kept current by the runner as `khaki serve` keeps them:
+//! the request list as each caller may see it, read-your-own-writes, the staff directory,
+//! suitable staff, timelines, dashboards, analytics, health and metrics.
+
+use std::time::Duration;
+
+use khaki_domain::StaffRole;
+use serde_json::json;
+
+use crate::on_both_stores;
+use crate::support::http::Client;
+use crate::support::{Estate, Store, TestApp};
+
+on_both_stores!(
+    each_caller_lists_what_they_may_see_and_reads_their_own_writes,
+    staff_reads_dashboards_and_analytics_answer_the_right_people,
+    a_read_that_cannot_catch_up_in_time_says_so,
+);
+
+async fn each_caller_lists_what_they_may_see_and_reads_their_own_writes(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let runner = app.start_runner();
+    let estate = Estate::new(&app.log).await;
+    let (resident, neighbour) = (estate.resident().await, estate.resident().await);
+    let (manager, plumber) = (estate.staff(StaffRole::FacilityManager).await, estate.staff(StaffRole::Plumber).await);
+    let me = app.sign_in_as(resident.account).await;
+    let mut last = 0;
+    for title in ["Kitchen tap leaking", "Bathroom tap loose", "Hall light dead"] {
+        let category = if title.contains("light") { "Electrical fault" } else { "Plumbing issue" };
+        let answer = me
+            .post(
+                "/api/v1/requests",
+                json!({"title": title, "description": "Please look", "category": category, "location": "Flat"}),
+            )
+            .await;
+        last = answer.body["position"].as_i64().expect("position");
+    }
+    estate.submit(&neighbour, "Plumbing issue").await;
+    let mine = me.get(&format!("/api/v1/requests?min_position={last}")).await;
+    assert_eq!(mine.status, 200, "{mine:?}");
+    assert_eq!(mine.body["requests"].as_array().map(Vec::len), Some(3), "a resident sees only their own, at once");
+    let fm = app.sign_in_as(manager.account).await;
+    let all = fm.get(&format!("/api/v1/requests?min_position={last}")).await;
+    assert_eq!(all.body["total"]["count"], 4);
+    let taps = fm.get("/api/v1/requests?search=tap&order=submitted&direction=asc").await;
+    let titles: Vec<&str> =
+        taps.body["requests"].as_array().expect("rows").iter().filter_map(|r| r["title"].as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Kitchen tap leaking", "Bathroom tap loose", "Tap leaking"],
+        "the neighbour's fixture request is about a tap too"
+    );
+    let first = fm.get("/api/v1/requests?limit=2").await;
+    let next = first.body["next"].as_str().expect("a next page").to_owned();
+    let second = fm.get(&format!("/api/v1/requests?limit=2&after={next}")).await;
+    assert_eq!(second.body["requests"].as_array().map(Vec::len), Some(2));
+    let tech = app.sign_in_as(plumber.account).await;
+    let pickable = tech.get("/api/v1/requests?status=submitted,acknowledged").await;
+    assert_eq!(pickable.body["requests"].as_array().map(Vec::len), Some(3), "a plumber sees unassigned plumbing work");
+    let bad = fm.get("/api/v1/requests?status=lost").await;
+    assert_eq!((bad.status, bad.code()), (400, "invalid_input"));
+    let unknown = fm.get("/api/v1/requests?colour=red").await;
+    assert_eq!(unknown.status, 400);
+    runner.stop().await;
+}
+
+async fn staff_reads_dashboards_and_analytics_answer_the_right_people(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let runner = app.start_runner();
+    let estate = Estate::new(&app.log).await;
+    let (resident, manager, plumber, accountant) = (
+        estate.resident().await,
+        estate.staff(StaffRole::FacilityManager).await,
+        estate.staff(StaffRole::Plumber).await,
+        estate.staff(StaffRole::Accountant).await,
+    );
+    let (id, _) = estate.submit(&resident, "Plumbing issue").await;
+    let fm = app.sign_in_as(manager.account).await;
+    let assigned = fm.post(&format!("/api/v1/requests/{id}/assign"), json!({"staff_id": plumber.account})).await;
+    let position = assigned.body["position"].as_i64().expect("position");
+    let fresh = |path: &str| format!("{path}?min_position={position}");
+
+    let directory = fm.get(&fresh("/api/v1/staff")).await;
+    let plumber_row = directory.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["staff_id"] == json!(plumber.account))
+        .cloned();
+    assert_eq!(plumber_row.map(|r| r["open_assignments"].clone()), Some(json!(1)), "{directory:?}");
+    let suitable = fm.get(&format!("/api/v1/requests/{id}/suitable-staff")).await;
+    assert!(suitable.body["rows"].as_array().is_some_and(|rows| !rows.is_empty()), "{suitable:?}");
+    let timeline = fm.get(&format!("/api/v1/requests/{id}/timeline?min_position={position}")).await;
+    assert!(timeline.body["rows"].as_array().is_some_and(|rows| rows.len() >= 3), "{timeline:?}");
+    let workload = fm.get(&format!("/api/v1/staff/{}/workload", plumber.account)).await;
+    assert_eq!(workload.status, 200);
+
+    let (me, tech, books) = (
+        app.sign_in_as(resident.account).await,
+        app.sign_in_as(plumber.account).await,
+        app.sign_in_as(accountant.account).await,
+    );
+    for (who, client, path, expected) in [
+        ("manager", &fm, "/api/v1/dashboards/facility-manager", 200),
+        ("resident", &me, "/api/v1/dashboards/facility-manager", 403),
+        ("plumber", &tech, "/api/v1/dashboards/staff", 200),
+        ("resident", &me, "/api/v1/dashboards/staff", 403),
+        ("accountant", &books, "/api/v1/dashboards/accountant", 200),
+        ("plumber", &tech, "/api/v1/dashboards/accountant", 403),
+        ("resident", &me, "/api/v1/dashboards/resident", 200),
+        ("manager", &fm, "/api/v1/dashboards/resident", 403),
+        ("manager", &fm, "/api/v1/analytics", 200),
+        ("resident", &me, "/api/v1/analytics", 403),
+        ("resident", &me, "/api/v1/staff", 403),
+        ("resident", &me, &format!("/api/v1/requests/{id}/suitable-staff"), 403),
+    ] {
+        assert_eq!(client.get(path).await.status, expected, "{path} for the {who}");
+    }
+    let dashboard = fm.get(&fresh("/api/v1/dashboards/facility-manager")).await;
+    assert_eq!(dashboard.body["pending_assignment"], 0, "{dashboard:?}");
+    let backwards = fm.get("/api/v1/analytics?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z").await;
+    assert_eq!(backwards.status, 400);
+
+    let health = app.anonymous().get("/health").await;
+    assert_eq!(health.body["projections"].as_array().map(Vec::len), Some(4));
+    let metrics = app.http.get(app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+    assert!(metrics.contains("khaki_projection_lag_events{projection=\"request_list\"}"), "{metrics}");
+    runner.stop().await;
+}
+
+async fn a_read_that_cannot_catch_up_in_time_says_so(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let estate = Estate::new(&app.log).await;
+    let resident = estate.resident().await;
+    let me = app.sign_in_as(resident.account).await;
+    let answer = me
+        .post("/api/v1/requests", json!({"title": "t", "description": "d", "category": "Painting", "location": "l"}))
+        .await;
+    let position = answer.body["position"].as_i64().expect("position");
+    // No runner: the list never catches up.
+    let waited = Client::send(
+        me.request(reqwest::Method::GET, &format!("/api/v1/requests?min_position={position}"))
+            .timeout(Duration::from_secs(10)),
+    )
+    .await;
+    assert_eq!((waited.status, waited.code()), (503, "not_caught_up"));
+    assert_eq!(waited.headers["retry-after"], "1");
+    let runner = app.start_runner();
+    let caught = me.get(&format!("/api/v1/requests?min_position={position}")).await;
+    assert_eq!(caught.status, 200);
+    runner.stop().await;
+}
