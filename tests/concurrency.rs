@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use futures::future::join_all;
-use khaki_commands::requests::{self, AssignTo};
+use khaki_commands::requests::{self, AssignTo, NewRequest};
 use khaki_commands::{CommandError, EventLog, Origin};
 use khaki_domain::request::{MaintenanceRequest, Revision};
-use khaki_domain::{CommentId, StaffRole, TicketNumber};
+use khaki_domain::{CommentId, Priority, StaffRole, TicketNumber};
 use khaki_migrations::with_pool;
 
 use crate::on_both_stores;
@@ -18,6 +18,7 @@ use crate::support::{Estate, Store, TestApp};
 on_both_stores!(
     sixty_four_concurrent_submissions_get_sixty_four_consecutive_ticket_numbers,
     ticket_numbers_restart_at_the_estate_s_new_year,
+    refused_and_repeated_submissions_among_concurrent_ones_take_no_number,
     twenty_concurrent_assignments_to_someone_holding_nine_give_exactly_one_success,
     of_many_racing_acknowledgements_exactly_one_wins,
     a_pinned_version_refuses_the_slower_of_two_commands,
@@ -46,6 +47,37 @@ async fn sixty_four_concurrent_submissions_get_sixty_four_consecutive_ticket_num
     let year = app.log.rules().local_year(Utc::now());
     let expected: Vec<TicketNumber> = (1..=64).map(|n| TicketNumber::new(year, n).expect("valid")).collect();
     assert_eq!(tickets, expected, "64 unique, consecutive ticket numbers");
+}
+
+/// Submissions are numbered a batch at a time: one refused, or one that reuses a request id,
+/// must neither take a number nor spoil the others'.
+async fn refused_and_repeated_submissions_among_concurrent_ones_take_no_number(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let estate = Estate::new(&app.log).await;
+    let resident = estate.resident().await;
+    let servers = [app.log.clone(), Arc::new(app.second_server().await)];
+    let valid: Vec<_> = (0..30).map(|_| Estate::new_request("Plumbing issue")).collect();
+    let mut all = valid.clone();
+    // Above the category's maximum priority: refused by the rules.
+    all.extend((0..6).map(|_| NewRequest { priority: Some(Priority::Emergency), ..Estate::new_request("Painting") }));
+    // The same request filed twice.
+    all.extend(valid[..4].iter().cloned());
+    let submissions = all.into_iter().enumerate().map(|(n, new)| {
+        let log = servers[n % 2].clone();
+        let origin = Origin::new(resident.clone());
+        tokio::spawn(async move { requests::submit(&log, &origin, new).await })
+    });
+    let results: Vec<_> = join_all(submissions).await.into_iter().map(|r| r.expect("task ran")).collect();
+    let mut tickets: Vec<TicketNumber> = results.iter().filter_map(|r| r.as_ref().ok()).map(|s| s.ticket).collect();
+    tickets.sort();
+    let year = app.log.rules().local_year(Utc::now());
+    let expected: Vec<TicketNumber> = (1..=30).map(|n| TicketNumber::new(year, n).expect("valid")).collect();
+    assert_eq!(tickets, expected, "each distinct valid request once, numbered without gaps");
+    let refused = results.iter().filter(|r| matches!(r, Err(CommandError::Refused(_)))).count();
+    let conflicts = results.iter().filter(|r| matches!(r, Err(CommandError::Conflict { .. }))).count();
+    let failures: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(refused + conflicts, 10, "{failures:?}");
+    assert!(refused >= 6, "the six over-priority submissions are refused: {failures:?}");
 }
 
 async fn ticket_numbers_restart_at_the_estate_s_new_year(store: Store) {

@@ -13,7 +13,7 @@ mod accounts;
 mod requests;
 mod residents;
 mod staff;
-pub mod tickets;
+pub(crate) mod tickets;
 
 use std::future::Future;
 

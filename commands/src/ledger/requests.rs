@@ -3,7 +3,7 @@
 
 use khaki_domain::request::{MaintenanceRequest, RequestEvent, RequestRefusal};
 use khaki_domain::{AccountId, StaffRole, Trade};
-use khaki_migrations::{with_tx, Tx};
+use khaki_migrations::{unique_violation, with_tx, Tx};
 use uuid::Uuid;
 
 use crate::error::CommandError;
@@ -40,13 +40,18 @@ impl Recorded for MaintenanceRequest {
         }
         for event in change.events {
             if let RequestEvent::RequestSubmitted { id, ticket, .. } = event {
-                with_tx!(tx, |conn| {
+                let inserted = with_tx!(tx, |conn| {
                     sqlx::query("INSERT INTO request_tickets (ticket, request_id) VALUES ($1, $2)")
                         .bind(ticket.to_string())
                         .bind(id.as_uuid())
                         .execute(conn)
                         .await
                         .map(|done| done.rows_affected())
+                });
+                // The same request submitted twice at once: the other submission got there first.
+                inserted.map_err(|e| match unique_violation(&e) {
+                    Some(_) => CommandError::Conflict { what: Self::NOUN },
+                    None => CommandError::Store(e),
                 })?;
             }
             if let RequestEvent::WorkRated { rating, assignee, .. } = event {

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::error::CommandError;
 use crate::ledger::{Change, Recorded};
 use crate::origin::Origin;
+use crate::requests::desk::TicketDesk;
 use crate::rules::Rules;
 
 pub use load::Reader;
@@ -28,10 +29,11 @@ pub struct EventLog {
     db: Database,
     reader: Reader,
     rules: Rules,
+    tickets: TicketDesk,
 }
 
 /// An aggregate as loaded from its stream.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Loaded<A> {
     pub id: String,
     pub state: A,
@@ -65,7 +67,7 @@ pub struct Executed<A> {
 impl EventLog {
     pub fn new(db: Database, rules: Rules) -> Self {
         let reader = Reader::new(&db);
-        Self { db, reader, rules }
+        Self { db, reader, rules, tickets: TicketDesk::default() }
     }
 
     pub fn database(&self) -> &Database {
@@ -74,6 +76,10 @@ impl EventLog {
 
     pub fn rules(&self) -> &Rules {
         &self.rules
+    }
+
+    pub(crate) fn ticket_desk(&self) -> &TicketDesk {
+        &self.tickets
     }
 
     pub fn reader(&self) -> &Reader {

@@ -2,6 +2,7 @@
 //! every action of SPEC §2's table.
 
 mod act;
+pub(crate) mod desk;
 mod emergency;
 mod submit;
 

@@ -1,15 +1,14 @@
 //! Submitting a request: a gap-free ticket number taken in the same transaction as the
-//! submission, then, for emergencies, assignment by the system.
+//! submission (at the ticket desk), then, for emergencies, assignment by the system.
 
-use khaki_domain::request::{MaintenanceRequest, RequestCommand, Submit};
+use khaki_domain::request::{MaintenanceRequest, Submit};
 use khaki_domain::{AccountId, Priority, RequestId, Text, TicketNumber};
 use khaki_migrations::{with_pool, Database};
-use uuid::Uuid;
 
 use crate::error::CommandError;
-use crate::ledger::tickets::next_sequence;
 use crate::log::{EventLog, Executed};
 use crate::origin::Origin;
+use crate::requests::desk::Filing;
 use crate::requests::{assign_emergency, category};
 
 #[derive(Clone, Debug)]
@@ -36,17 +35,20 @@ pub struct Submitted {
 pub async fn submit(log: &EventLog, origin: &Origin, new: NewRequest) -> Result<Submitted, CommandError> {
     let category = category(&new.category)?;
     let submitter = new.submitter.unwrap_or(origin.actor.account);
-    let submitter_is_active_resident = is_active_resident(log.database(), submitter).await?;
+    // A resident filing for themself was found active when their standing was looked up.
+    let submitter_is_active_resident = if submitter == origin.actor.account && origin.actor.is_resident() {
+        true
+    } else {
+        is_active_resident(log.database(), submitter).await?
+    };
     let year = log.rules().local_year(origin.at);
     // A new stream cannot lose a race on its sequence, so the only retry is none: a submission
     // never fails because of its ticket number.
     let loaded = log.load::<MaintenanceRequest>(&new.id.to_string()).await?;
-    let mut tx = log.begin().await?;
-    let sequence = next_sequence(&mut tx, year).await?;
-    let ticket = TicketNumber::new(year, sequence).map_err(|e| CommandError::Log(e.to_string()))?;
-    let command = RequestCommand::Submit(Submit {
+    let draft = Submit {
         id: new.id,
-        ticket,
+        // Replaced by the desk's number.
+        ticket: TicketNumber::new(year, 1).map_err(|e| CommandError::Log(e.to_string()))?,
         submitter,
         submitter_is_active_resident,
         title: new.title,
@@ -54,11 +56,10 @@ pub async fn submit(log: &EventLog, origin: &Origin, new: NewRequest) -> Result<
         category,
         location: new.location,
         priority: new.priority,
-    });
-    let decided = loaded.decide("submit", origin.issue(command)).await?;
-    let emergency = decided.after().filed().is_some_and(|r| r.priority == Priority::Emergency);
-    let executed = decided.append_to(log, &mut tx, origin, Uuid::new_v4()).await?;
-    tx.commit().await?;
+    };
+    let filing = Filing { origin: origin.clone(), loaded, year, draft };
+    let (executed, ticket) = log.ticket_desk().file(log, filing).await?;
+    let emergency = executed.state.filed().is_some_and(|r| r.priority == Priority::Emergency);
     // The submission stands whatever happens next; a failed emergency assignment leaves the
     // request for the people who can assign.
     let emergency_assignee = if emergency {
