@@ -3,12 +3,13 @@
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use khaki_domain::AccountId;
+use khaki_domain::{AccountId, Actor};
 use khaki_migrations::{with_pool, Database};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::accounts::standing::{self, StandingRow, STANDING};
 use crate::error::CommandError;
 use crate::password;
 
@@ -113,22 +114,16 @@ async fn open_session(db: &Database, account: AccountId, now: DateTime<Utc>) -> 
     Ok(Session { token, account, expires_at })
 }
 
-/// The account a token signs in, if the session is live.
-pub async fn account_for_token(
-    db: &Database,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<AccountId>, CommandError> {
-    let id: Option<Uuid> = with_pool!(db, |pool| {
-        sqlx::query_scalar(
-            "SELECT account_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
-        )
-        .bind(token_hash(token))
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-    })?;
-    Ok(id.map(AccountId::from_uuid))
+/// Who a token signs in, as they stand now: `None` if the session is not live or the account is
+/// not active. One query, as every authenticated call makes it.
+pub async fn actor_for_token(db: &Database, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>, CommandError> {
+    let sql = format!(
+        "{STANDING} JOIN sessions x ON x.account_id = a.id
+         WHERE x.token_hash = $1 AND x.revoked_at IS NULL AND x.expires_at > $2"
+    );
+    let row: Option<StandingRow> =
+        with_pool!(db, |pool| { sqlx::query_as(&sql).bind(token_hash(token)).bind(now).fetch_optional(pool).await })?;
+    row.map(standing::actor).transpose().map(Option::flatten)
 }
 
 /// Ends a session; signing out twice is harmless.

@@ -7,8 +7,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use khaki_commands::accounts::actor_for;
-use khaki_commands::sessions::account_for_token;
+use khaki_commands::sessions::actor_for_token;
 use khaki_domain::Actor;
 
 use crate::http::error::ApiError;
@@ -30,13 +29,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         Some(token) if !token.trim().is_empty() => token.trim().to_owned(),
         _ => return ApiError::unauthenticated().into_response(),
     };
-    let db = state.log.database();
-    let account = match account_for_token(db, &token, Utc::now()).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return expired().into_response(),
-        Err(error) => return ApiError::from(error).into_response(),
-    };
-    match actor_for(db, account).await {
+    match actor_for_token(state.log.database(), &token, Utc::now()).await {
         Ok(Some(actor)) => {
             request.extensions_mut().insert(Caller { actor, token });
             next.run(request).await

@@ -2,7 +2,7 @@
 //! the log), changing them, reading who someone is when they act, and erasing personal data.
 
 mod erasure;
-mod standing;
+pub(crate) mod standing;
 
 pub use erasure::erase;
 pub use standing::{account_by_username, actor_for, display_names, ERASED_PERSON};

@@ -7,7 +7,8 @@ use uuid::Uuid;
 use crate::error::CommandError;
 
 #[derive(sqlx::FromRow)]
-struct StandingRow {
+pub(crate) struct StandingRow {
+    id: Uuid,
     kind: String,
     administrator: bool,
     auditor: bool,
@@ -23,24 +24,28 @@ struct StandingRow {
     employed: Option<bool>,
 }
 
+/// What makes up an account's standing; callers add the condition that picks the account.
+pub(crate) const STANDING: &str =
+    "SELECT a.id, a.kind, a.administrator, a.auditor, a.active, r.committee, r.active AS resident_active, s.role,
+            s.access_all, s.can_assign, s.can_close, s.manage_finances, s.send_announcements, s.employed
+     FROM accounts a
+     LEFT JOIN residents r ON r.account_id = a.id
+     LEFT JOIN staff_ledger s ON s.staff_id = a.id";
+
 /// Who an account is as an actor now, or `None` if it does not exist or is not active.
 pub async fn actor_for(db: &Database, account: AccountId) -> Result<Option<Actor>, CommandError> {
-    let row: Option<StandingRow> = with_pool!(db, |pool| {
-        sqlx::query_as(
-            "SELECT a.kind, a.administrator, a.auditor, a.active, r.committee, r.active AS resident_active, s.role, s.access_all,
-                    s.can_assign, s.can_close, s.manage_finances, s.send_announcements, s.employed
-             FROM accounts a
-             LEFT JOIN residents r ON r.account_id = a.id
-             LEFT JOIN staff_ledger s ON s.staff_id = a.id
-             WHERE a.id = $1",
-        )
-        .bind(account.as_uuid())
-        .fetch_optional(pool)
-        .await
-    })?;
-    let Some(row) = row.filter(|r| r.active) else {
+    let sql = format!("{STANDING} WHERE a.id = $1");
+    let row: Option<StandingRow> =
+        with_pool!(db, |pool| sqlx::query_as(&sql).bind(account.as_uuid()).fetch_optional(pool).await)?;
+    row.map(actor).transpose().map(Option::flatten)
+}
+
+/// The actor a standing row describes; `None` for an inactive account.
+pub(crate) fn actor(row: StandingRow) -> Result<Option<Actor>, CommandError> {
+    if !row.active {
         return Ok(None);
-    };
+    }
+    let account = AccountId::from_uuid(row.id);
     let standing = match (row.kind.as_str(), row.role.as_deref()) {
         ("resident", _) if row.resident_active == Some(true) => {
             Standing::Resident { committee: row.committee.unwrap_or(false) }
