@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use khaki_commands::requests;
+use khaki_commands::Origin;
 use khaki_domain::StaffRole;
 use serde_json::json;
 
@@ -35,10 +37,11 @@ async fn each_caller_lists_what_they_may_see_and_reads_their_own_writes(store: S
             .await;
         last = answer.body["position"].as_i64().expect("position");
     }
-    estate.submit(&neighbour, "Plumbing issue").await;
     let mine = me.get(&format!("/api/v1/requests?min_position={last}")).await;
     assert_eq!(mine.status, 200, "{mine:?}");
     assert_eq!(mine.body["requests"].as_array().map(Vec::len), Some(3), "a resident sees only their own, at once");
+    let filed = requests::submit(&app.log, &Origin::new(neighbour), Estate::new_request("Plumbing issue")).await;
+    let last = filed.expect("the neighbour's request").executed.position.expect("recorded");
     let fm = app.sign_in_as(manager.account).await;
     let all = fm.get(&format!("/api/v1/requests?min_position={last}")).await;
     assert_eq!(all.body["total"]["count"], 4);

@@ -193,6 +193,7 @@ async fn known_flats(tx: &mut Tx, target: &Target, residents: &[Uuid]) -> Result
 /// id; SQLite's FTS5 table by the submission's position (its integer rowid).
 async fn index_for_search(tx: &mut Tx, target: &Target, searchable: Vec<Searchable>) -> Result<(), sqlx::Error> {
     let table = target.table("request_list_search");
+    let (ids, texts): (Vec<Uuid>, Vec<String>) = searchable.iter().map(|s| (s.id, s.texts.join(" "))).unzip();
     let rows: Vec<Vec<Cell>> = searchable
         .into_iter()
         .map(|s| {
@@ -206,7 +207,22 @@ async fn index_for_search(tx: &mut Tx, target: &Target, searchable: Vec<Searchab
     match tx.kind() {
         StoreKind::Postgres => {
             let columns = ["id", "ticket", "title", "description", "location"];
-            store::write(tx, &table, &columns, &["id"], rows, OnConflict::Keep).await
+            store::write(tx, &table, &columns, &["id"], rows, OnConflict::Keep).await?;
+            if ids.is_empty() {
+                return Ok(());
+            }
+            // The words go on the list row itself, so one table's statistics and indexes serve a
+            // search together with the list's filters and order. Punctuation becomes space first,
+            // so `MNT-2026-0001` and `A-101` are words, as SQLite's tokenizer sees them.
+            let sql = format!(
+                "UPDATE {} r SET words = to_tsvector('simple', regexp_replace(v.text, '[^[:alnum:]]+', ' ', 'g'))
+                 FROM UNNEST($1::uuid[], $2::text[]) AS v(id, text) WHERE r.id = v.id",
+                target.table("request_list")
+            );
+            match tx {
+                Tx::Postgres(conn) => sqlx::query(&sql).bind(ids).bind(texts).execute(&mut **conn).await.map(|_| ()),
+                Tx::Sqlite(_) => Ok(()),
+            }
         }
         StoreKind::Sqlite => {
             // FTS5 tables take no ON CONFLICT clause; a submission happens once per request.

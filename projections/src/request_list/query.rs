@@ -158,7 +158,7 @@ fn filtered(conditions: &mut Conditions, store: StoreKind, filter: &RequestFilte
         let query = conditions.bind(full_text_query(store, &words));
         conditions.push(match store {
             StoreKind::Postgres => {
-                format!("r.id IN (SELECT id FROM request_list_search WHERE search @@ to_tsquery('simple', {query}))")
+                format!("r.words @@ to_tsquery('simple', {query})")
             }
             StoreKind::Sqlite => format!(
                 "r.submitted_position IN (SELECT rowid FROM request_list_search WHERE request_list_search MATCH {query})"
