@@ -25,7 +25,7 @@ pub fn postgres_admin_url() -> String {
 pub struct TestDatabase {
     pub location: Location,
     postgres_name: Option<String>,
-    _folder: Option<tempfile::TempDir>,
+    folder: Option<tempfile::TempDir>,
 }
 
 impl TestDatabase {
@@ -45,12 +45,14 @@ impl TestDatabase {
                     Some((server, _)) => format!("{server}/{name}"),
                     None => panic!("KHAKI_TEST_POSTGRES must end in /<database>"),
                 };
-                Self { location: Location::Postgres { url }, postgres_name: Some(name), _folder: None }
+                // The server keeps its audit signing key in its data folder whichever store it uses.
+                let folder = tempfile::tempdir().expect("temp folder");
+                Self { location: Location::Postgres { url }, postgres_name: Some(name), folder: Some(folder) }
             }
             Store::Sqlite => {
                 let folder = tempfile::tempdir().expect("temp folder");
                 let file: PathBuf = folder.path().join("khaki.db");
-                Self { location: Location::Sqlite { file }, postgres_name: None, _folder: Some(folder) }
+                Self { location: Location::Sqlite { file }, postgres_name: None, folder: Some(folder) }
             }
         }
     }
@@ -62,7 +64,10 @@ impl TestDatabase {
     /// The data folder of an SQLite store, or the URL of a PostgreSQL one, as `khaki` flags.
     pub fn flags(&self) -> Vec<String> {
         match &self.location {
-            Location::Postgres { url } => vec!["--database-url".into(), url.clone()],
+            Location::Postgres { url } => {
+                let data = self.folder.as_ref().map(|f| f.path().display().to_string()).unwrap_or_default();
+                vec!["--database-url".into(), url.clone(), "--data".into(), data]
+            }
             Location::Sqlite { file } => {
                 vec!["--data".into(), file.parent().map(|p| p.display().to_string()).unwrap_or_default()]
             }

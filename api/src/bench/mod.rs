@@ -198,8 +198,11 @@ async fn measure_all(args: &BenchArgs, location: &Location) -> Result<Report, Fa
             )
             .await;
             let writes = matches!(scenario, "submit" | "lifecycle");
-            let (raw_limit, raw_per_second) =
-                if writes { (Some("load+append".to_owned()), Some(raw_load_append.per_second)) } else { (None, None) };
+            let (raw_limit, raw_per_second) = if writes {
+                (Some("load+append".to_owned()), Some(raw_load_append.per_second))
+            } else {
+                (Some("list query".to_owned()), Some(raw_list.per_second))
+            };
             report.rows.push(Row {
                 scenario: scenario.to_owned(),
                 store: report.store.clone(),

@@ -51,31 +51,20 @@ pub async fn append(db: &Database, concurrency: usize, duration: Duration, run_i
     .await
 }
 
-/// Loading a stream of a few events and appending the next, in one transaction.
+/// Loading a stream and appending the next event, in one transaction. Streams grow to eight
+/// events, as a request's does over its life, and then the worker starts another.
 pub async fn load_and_append(db: &Database, concurrency: usize, duration: Duration, run_id: u64) -> Measured {
+    const STREAM_LENGTH: u64 = 8;
     let db = db.clone();
-    let prepare_db = db.clone();
-    run(
-        concurrency,
-        duration,
-        move |n| {
-            let db = prepare_db.clone();
-            async move {
-                let stream = format!("stream-{run_id}-{n}");
-                for sequence in 1..=5 {
-                    let _ = write(&db, &stream, sequence, false).await;
-                }
-                (stream, 5i64)
-            }
-        },
-        move |(stream, sequence), _| {
-            let db = db.clone();
-            async move {
-                let (_, took) = timed(write(&db, &stream, sequence + 1, true)).await;
-                ((stream, sequence + 1), vec![took])
-            }
-        },
-    )
+    run(concurrency, duration, std::future::ready, move |n, iteration| {
+        let db = db.clone();
+        async move {
+            let stream = format!("stream-{run_id}-{n}-{}", iteration / STREAM_LENGTH);
+            let sequence = (iteration % STREAM_LENGTH + 1) as i64;
+            let (_, took) = timed(write(&db, &stream, sequence, true)).await;
+            (n, vec![took])
+        }
+    })
     .await
 }
 
