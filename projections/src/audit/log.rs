@@ -6,6 +6,7 @@ use khaki_migrations::{with_pool, Database};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::audit::history::AsOf;
 use crate::log::Cursor;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
@@ -58,14 +59,7 @@ const COLUMNS: &str =
 
 /// Up to `limit` committed events after `cursor` in commit-safe order (see [`crate::log`]).
 pub async fn events_after(db: &Database, cursor: Cursor, limit: i64) -> Result<Vec<AuditedEvent>, sqlx::Error> {
-    let postgres = format!(
-        "SELECT transaction_id::text::bigint AS tx, {COLUMNS} FROM events
-         WHERE (transaction_id, position) > ($1::text::xid8, $2) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY transaction_id, position LIMIT $3"
-    );
-    let sqlite =
-        format!("SELECT 0 AS tx, {COLUMNS} FROM events WHERE position > $2 AND $1 = $1 ORDER BY position LIMIT $3");
-    let sql = if matches!(db, Database::Postgres(_)) { postgres } else { sqlite };
+    let sql = after(db, COLUMNS);
     with_pool!(db, |pool| sqlx::query_as(&sql)
         .bind(cursor.transaction.to_string())
         .bind(cursor.position)
@@ -74,11 +68,75 @@ pub async fn events_after(db: &Database, cursor: Cursor, limit: i64) -> Result<V
         .await)
 }
 
+/// An event's place in the log and its stored link: all a sealer needs of it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Link {
+    #[sqlx(rename = "tx")]
+    pub transaction: i64,
+    pub position: i64,
+    pub hash: Vec<u8>,
+}
+
+impl Link {
+    pub fn cursor(&self) -> Cursor {
+        Cursor { transaction: self.transaction, position: self.position }
+    }
+}
+
+/// Like [`events_after`], reading only each event's place and link, so sealing a large log
+/// never carries payloads through memory.
+pub async fn links_after(db: &Database, cursor: Cursor, limit: i64) -> Result<Vec<Link>, sqlx::Error> {
+    let sql = after(db, "position, hash");
+    with_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(cursor.transaction.to_string())
+        .bind(cursor.position)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
+}
+
+/// The commit-safe "after this cursor" query for the given columns ($1 transaction, $2 position,
+/// $3 limit).
+fn after(db: &Database, columns: &str) -> String {
+    match db {
+        Database::Postgres(_) => format!(
+            "SELECT transaction_id::text::bigint AS tx, {columns} FROM events
+             WHERE (transaction_id, position) > ($1::text::xid8, $2) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY transaction_id, position LIMIT $3"
+        ),
+        _ => format!("SELECT 0 AS tx, {columns} FROM events WHERE position > $2 AND $1 = $1 ORDER BY position LIMIT $3"),
+    }
+}
+
 /// One stream's events in sequence order.
 pub async fn stream(db: &Database, aggregate_type: &str, aggregate_id: &str) -> Result<Vec<AuditedEvent>, sqlx::Error> {
+    stream_until(db, aggregate_type, aggregate_id, None).await
+}
+
+/// One stream's events in sequence order, up to a moment when one is given; the bound is applied
+/// in the query, so a long stream is never read past it.
+pub async fn stream_until(
+    db: &Database,
+    aggregate_type: &str,
+    aggregate_id: &str,
+    until: Option<AsOf>,
+) -> Result<Vec<AuditedEvent>, sqlx::Error> {
     let tx = db.pick("transaction_id::text::bigint", "0");
+    let bound = match until {
+        None => "",
+        Some(AsOf::Time(_)) => "AND recorded_at <= $3",
+        Some(AsOf::Position(_)) => "AND position <= $3",
+    };
     let sql = format!(
-        "SELECT {tx} AS tx, {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence"
+        "SELECT {tx} AS tx, {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 {bound} ORDER BY sequence"
     );
-    with_pool!(db, |pool| sqlx::query_as(&sql).bind(aggregate_type).bind(aggregate_id).fetch_all(pool).await)
+    with_pool!(db, |pool| {
+        let query = sqlx::query_as(&sql).bind(aggregate_type).bind(aggregate_id);
+        let query = match until {
+            None => query,
+            Some(AsOf::Time(at)) => query.bind(at),
+            Some(AsOf::Position(position)) => query.bind(position),
+        };
+        query.fetch_all(pool).await
+    })
 }

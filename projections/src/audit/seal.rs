@@ -8,7 +8,7 @@ use khaki_domain::chain::Hash;
 use khaki_migrations::{unique_violation, with_pool, Database};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::log::events_after;
+use crate::audit::log::links_after;
 use crate::audit::merkle::Frontier;
 use crate::log::Cursor;
 
@@ -118,12 +118,12 @@ pub async fn seal(db: &Database, key: &SigningKey, now: DateTime<Utc>) -> Result
     };
     let before = frontier.size;
     loop {
-        let batch = events_after(db, cursor, 5000).await?;
+        let batch = links_after(db, cursor, 5000).await?;
         let Some(last_event) = batch.last() else { break };
         cursor = last_event.cursor();
         for event in &batch {
             // A malformed stored link is sealed as it is; verification reports it.
-            frontier.push(&event.link().unwrap_or_default());
+            frontier.push(&Hash::try_from(event.hash.as_slice()).unwrap_or_default());
         }
     }
     if frontier.size == before {
