@@ -21,4 +21,4 @@ pub use error::{CommandError, Refusal};
 pub use log::{Decided, EventLog, Executed, Loaded};
 pub use origin::Origin;
 pub use rules::Rules;
-pub use visibility::{load_visible_request, reports_for};
+pub use visibility::{ensure_visible, load_visible_request, reports_for};

@@ -27,16 +27,28 @@ pub async fn load_visible_request(
     id: RequestId,
 ) -> Result<Loaded<MaintenanceRequest>, CommandError> {
     let loaded = log.load::<MaintenanceRequest>(&id.to_string()).await?;
-    let Some(request) = loaded.state.filed() else {
+    ensure_visible(log.database(), actor, id, &loaded.state).await?;
+    Ok(loaded)
+}
+
+/// Answers not found unless the request has been filed and the actor may see it as it stands in
+/// `current`. For callers that already folded the request themselves.
+pub async fn ensure_visible(
+    db: &Database,
+    actor: &Actor,
+    id: RequestId,
+    current: &MaintenanceRequest,
+) -> Result<(), CommandError> {
+    let Some(request) = current.filed() else {
         return Err(not_found(id));
     };
     // The reporting chain is only looked up when nothing simpler already lets them see it.
     let visible = can_see(actor, &BTreeSet::new(), request)
         || (actor.is_staff()
             && request.assignee().is_some()
-            && can_see(actor, &reports_for(log.database(), actor).await?, request));
+            && can_see(actor, &reports_for(db, actor).await?, request));
     if visible {
-        Ok(loaded)
+        Ok(())
     } else {
         Err(not_found(id))
     }

@@ -161,7 +161,7 @@ pub async fn replay(settings: &Settings, args: ReplayArgs) -> Result<(), Failure
     let db = Database::open(&settings.location, 2).await?;
     let id = request_id(&db, &args.request).await?;
     let until = args.until.as_deref().map(crate::http::parse_as_of).transpose().map_err(|e| e.message)?;
-    let steps = history::<MaintenanceRequest>(&db, &id).await?;
+    let (steps, _) = history::<MaintenanceRequest>(&db, &id).await?;
     for step in steps {
         let reached = match until {
             Some(AsOf::Time(at)) => step.at <= at,

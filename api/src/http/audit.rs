@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use futures::stream;
-use khaki_commands::{accounts, load_visible_request};
+use khaki_commands::{accounts, ensure_visible, load_visible_request, Loaded};
 use khaki_domain::account::AccountCommand;
 use khaki_domain::request::MaintenanceRequest;
 use khaki_domain::staff::StaffMember;
@@ -156,13 +156,20 @@ async fn page(
     Ok(History { entries, next_after })
 }
 
-/// Checks the caller may see the request now (auditors see every request).
-pub async fn visible_request(state: &AppState, actor: &Actor, id: RequestId) -> Result<(), ApiError> {
+/// Loads the request if the caller may see it now (auditors see every request).
+pub async fn visible_request(
+    state: &AppState,
+    actor: &Actor,
+    id: RequestId,
+) -> Result<Loaded<MaintenanceRequest>, ApiError> {
     if actor.auditor {
         let loaded = state.log.load::<MaintenanceRequest>(&id.to_string()).await?;
-        return loaded.state.filed().map(|_| ()).ok_or_else(|| ApiError::not_found(format!("no request {id}")));
+        return match loaded.state.filed() {
+            Some(_) => Ok(loaded),
+            None => Err(ApiError::not_found(format!("no request {id}"))),
+        };
     }
-    load_visible_request(&state.log, actor, id).await.map(|_| ()).map_err(Into::into)
+    load_visible_request(&state.log, actor, id).await.map_err(Into::into)
 }
 
 /// Every event of a request, in order: who (and in which role), when, what changed from what to
@@ -178,8 +185,13 @@ pub async fn request_history(
 ) -> Result<axum::Json<History>, ApiError> {
     let db = state.log.database();
     let id = request_id(db, &id).await?;
-    visible_request(&state, &caller.actor, id).await?;
-    let entries = history::<MaintenanceRequest>(db, &id.to_string()).await.map_err(ApiError::internal)?;
+    // The history folds to the request as it stands now, which is what visibility is judged on.
+    let (entries, now) = history::<MaintenanceRequest>(db, &id.to_string()).await.map_err(ApiError::internal)?;
+    if !caller.actor.auditor {
+        ensure_visible(db, &caller.actor, id, &now).await?;
+    } else if now.filed().is_none() {
+        return Err(ApiError::not_found(format!("no request {id}")));
+    }
     Ok(axum::Json(page(db, entries, &params, caller.actor.is_staff() || caller.actor.auditor).await?))
 }
 
@@ -200,7 +212,7 @@ pub async fn staff_history(
         return Err(ApiError::not_found(format!("no staff member {id}")));
     }
     let db = state.log.database();
-    let entries = history::<StaffMember>(db, &id.to_string()).await.map_err(ApiError::internal)?;
+    let (entries, _) = history::<StaffMember>(db, &id.to_string()).await.map_err(ApiError::internal)?;
     if entries.is_empty() {
         return Err(ApiError::not_found(format!("no staff member {id}")));
     }

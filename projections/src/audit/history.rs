@@ -13,22 +13,13 @@ use khaki_migrations::Database;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::audit::log::{stream, AuditedEvent};
+use crate::audit::log::{stream, stream_until, AuditedEvent};
 
 /// A moment in the log: a time, or a global position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AsOf {
     Time(DateTime<Utc>),
     Position(i64),
-}
-
-impl AsOf {
-    fn includes(self, event: &AuditedEvent) -> bool {
-        match self {
-            Self::Time(at) => event.recorded_at <= at,
-            Self::Position(position) => event.position <= position,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -136,8 +127,9 @@ fn decode<A: Aggregate>(event: &AuditedEvent) -> Result<A::Event, HistoryError> 
     khaki_domain::upcast::decode::<A>(serialized).map(|envelope| envelope.payload).map_err(HistoryError::Undecodable)
 }
 
-/// The aggregate's history, oldest first, with the fields each event changed.
-pub async fn history<A: Audited>(db: &Database, id: &str) -> Result<Vec<Entry>, HistoryError> {
+/// The aggregate's history, oldest first, with the fields each event changed, and the state the
+/// whole history folds to.
+pub async fn history<A: Audited>(db: &Database, id: &str) -> Result<(Vec<Entry>, A), HistoryError> {
     let mut state = A::default();
     let mut entries = Vec::new();
     for event in stream(db, A::TYPE, id).await? {
@@ -170,14 +162,14 @@ pub async fn history<A: Audited>(db: &Database, id: &str) -> Result<Vec<Entry>, 
             command: meta("command"),
         });
     }
-    Ok(entries)
+    Ok((entries, state))
 }
 
 /// The aggregate exactly as it was at `as_of`, and its version then, by folding the log.
 pub async fn as_of<A: Audited>(db: &Database, id: &str, as_of: AsOf) -> Result<(A, u64), HistoryError> {
     let mut state = A::default();
     let mut version = 0;
-    for event in stream(db, A::TYPE, id).await?.into_iter().take_while(|e| as_of.includes(e)) {
+    for event in stream_until(db, A::TYPE, id, Some(as_of)).await? {
         version = u64::try_from(event.sequence).unwrap_or(0);
         state.apply(decode::<A>(&event)?);
     }

@@ -81,15 +81,12 @@ pub async fn read(
 ) -> Result<axum::Json<RequestView>, ApiError> {
     let db = state.log.database();
     let id = request_id(db, &id).await?;
-    visible_request(&state, &caller.actor, id).await?;
+    let now = visible_request(&state, &caller.actor, id).await?;
     let (state_then, version) = match params.as_of.as_deref() {
         Some(moment) => {
             as_of::<MaintenanceRequest>(db, &id.to_string(), parse_as_of(moment)?).await.map_err(ApiError::internal)?
         }
-        None => {
-            let loaded = state.log.load::<MaintenanceRequest>(&id.to_string()).await?;
-            (loaded.state, loaded.version)
-        }
+        None => (now.state, now.version),
     };
     let request =
         state_then.filed().ok_or_else(|| ApiError::not_found(format!("request {id} did not exist yet then")))?;
