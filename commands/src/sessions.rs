@@ -70,7 +70,7 @@ pub async fn sign_in(
     // The hash is checked even for unknown usernames, so timing does not tell which exist.
     let stored = found.as_ref().and_then(|(_, hash, _)| hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
     let attempt = password_given.to_owned();
-    let matches = tokio::task::spawn_blocking(move || password::verify(&attempt, &stored)).await.unwrap_or(false);
+    let matches = password::verify_in_turn(attempt, stored).await;
     match found {
         Some((id, Some(_), true)) if matches => {
             with_pool!(db, |pool| sqlx::query("DELETE FROM sign_in_failures WHERE subject = $1")

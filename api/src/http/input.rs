@@ -51,12 +51,12 @@ pub fn email(value: &str) -> Result<String, ApiError> {
 /// Passwords shorter than this are refused.
 pub const MIN_PASSWORD: usize = 10;
 
-pub fn password_hash(value: &str) -> Result<String, ApiError> {
+pub async fn password_hash(value: &str) -> Result<String, ApiError> {
     let length = value.chars().count();
     if !(MIN_PASSWORD..=1024).contains(&length) {
         return Err(ApiError::invalid("password", format!("a password is {MIN_PASSWORD} to 1024 characters")));
     }
-    khaki_commands::password::hash(value).map_err(ApiError::internal)
+    khaki_commands::password::hash_in_turn(value.to_owned()).await.map_err(ApiError::internal)
 }
 
 /// A name from a fixed list (role, permission, status), with the list in the error.

@@ -171,7 +171,7 @@ pub async fn register(
         email: Some(email(&body.email)?),
         display_name: text("display_name", &body.display_name, 100)?.to_string(),
         phone: phone("phone", body.phone.as_deref())?,
-        password_hash: Some(password_hash(&body.password)?),
+        password_hash: Some(password_hash(&body.password).await?),
     };
     let register = Register {
         id,

@@ -126,7 +126,7 @@ pub async fn onboard(
             email: Some(email(&body.email)?),
             display_name: text("display_name", &body.display_name, 100)?.to_string(),
             phone: phone("phone", body.phone.as_deref())?,
-            password_hash: Some(password_hash(&body.password)?),
+            password_hash: Some(password_hash(&body.password).await?),
         },
         employee_id: EmployeeId::parse(&body.employee_id)
             .map_err(|e| ApiError::invalid("employee_id", e.to_string()))?,
