@@ -41,6 +41,11 @@ pub const SCENARIOS: [&str; 10] = [
     "as-of",
 ];
 
+/// Whether a scenario writes to the log (and so is compared with the load-and-append limit).
+pub fn writes(scenario: &str) -> bool {
+    matches!(scenario, "submit" | "lifecycle")
+}
+
 /// A worker with its own connection, opened (and used once) before timing starts.
 pub async fn worker(n: usize, cast: Cast) -> Worker {
     let http = reqwest::Client::builder().pool_max_idle_per_host(2).build().unwrap_or_default();

@@ -1,7 +1,7 @@
 //! The `khaki` command line: one binary, subcommands for serving, set-up and inspection.
 
 mod admin;
-mod audit;
+pub(crate) mod audit;
 mod events;
 mod init;
 mod projections;
