@@ -8,7 +8,7 @@ use khaki_commands::requests::{self, AssignTo};
 use khaki_commands::Origin;
 use khaki_domain::StaffRole;
 use khaki_migrations::{with_pool, Location};
-use khaki_projections::audit::{seal, verify_log};
+use khaki_projections::audit::{seal, verify_log, verify_log_in_batches};
 use serde_json::json;
 use tokio::process::Command;
 
@@ -262,6 +262,8 @@ async fn caught(store: Store, tamper: fn(Store) -> Vec<&'static str>, expected: 
     seal(db, &key, Utc::now()).await.expect("sealed").expect("a checkpoint");
     let trusted = key.verifying_key().to_bytes();
     assert!(verify_log(db, Some(&trusted)).await.expect("verified").ok, "sound before tampering");
+    let in_pairs = verify_log_in_batches(db, Some(&trusted), 2).await.expect("verified");
+    assert!(in_pairs.ok && in_pairs.checkpoints_verified == 1, "sound read two at a time: {in_pairs:?}");
     match &app.database.location {
         Location::Postgres { url } => {
             let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url).await.expect("superuser connection");
@@ -287,6 +289,9 @@ async fn caught(store: Store, tamper: fn(Store) -> Vec<&'static str>, expected: 
     assert!(!report.ok, "tampering went unnoticed: {report:?}");
     let what = report.problem.as_ref().map(|p| p.what.clone()).unwrap_or_default();
     assert!(what.contains(expected), "expected a problem mentioning '{expected}', got: {what}");
+    // Read two events at a time, the problem is found in the same place, across batch boundaries.
+    let in_pairs = verify_log_in_batches(db, Some(&trusted), 2).await.expect("verification runs");
+    assert_eq!(in_pairs.problem, report.problem, "the batch size changes nothing");
 }
 
 /// The third event of the log (in position order), a request event in the middle of its stream.

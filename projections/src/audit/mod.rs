@@ -10,4 +10,4 @@ pub mod seal;
 pub mod verify;
 
 pub use seal::{checkpoints, latest, seal, Checkpoint, SealError};
-pub use verify::{verify_log, verify_stream, Problem, Verification};
+pub use verify::{verify_log, verify_log_in_batches, verify_stream, Problem, Verification};

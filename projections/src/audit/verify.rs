@@ -86,33 +86,61 @@ fn check_checkpoint(
 }
 
 /// Verifies the whole log. `trusted` is the estate's public key, when the caller has it.
+///
+/// The next batch is read while this one is checked, and each batch's links are recomputed on
+/// every core: an event's link depends only on its own fields and its predecessor's stored link,
+/// so they can be computed apart and then compared in log order, stopping at the first mismatch.
 pub async fn verify_log(db: &Database, trusted: Option<&[u8; 32]>) -> Result<Verification, SealError> {
+    verify_log_in_batches(db, trusted, 10_000).await
+}
+
+/// [`verify_log`] reading `batch` events at a time; the answer never depends on the batch size.
+pub async fn verify_log_in_batches(
+    db: &Database,
+    trusted: Option<&[u8; 32]>,
+    batch: i64,
+) -> Result<Verification, SealError> {
+    let size = batch.max(1);
     let sealed = checkpoints(db).await?;
     let mut pending = sealed.iter().peekable();
     let mut heads: HashMap<(String, String), (i64, Hash)> = HashMap::new();
     let mut frontier = Frontier::default();
-    let mut cursor = Cursor::default();
     let mut report =
         Verification { ok: true, events: 0, streams: 0, checkpoints_verified: 0, unsealed_events: 0, problem: None };
+    let mut next = read_ahead(db, Cursor::default(), size);
     loop {
-        let batch = events_after(db, cursor, 10_000).await?;
-        if batch.is_empty() {
-            break;
-        }
-        for event in batch {
-            cursor = event.cursor();
-            let key = (event.aggregate_type.clone(), event.aggregate_id.clone());
-            match check_link(&event, heads.get(&key)) {
-                Ok(link) => {
-                    heads.insert(key, (event.sequence, link));
-                }
-                Err(what) => return Ok(failed(report, Problem::at(&event, what))),
+        let batch = next.await.map_err(|e| sqlx::Error::Protocol(e.to_string()))??;
+        let Some(last) = batch.last() else { break };
+        next = read_ahead(db, last.cursor(), size);
+        let previous: Vec<(i64, Hash)> = batch
+            .iter()
+            .map(|event| {
+                let key = (event.aggregate_type.clone(), event.aggregate_id.clone());
+                heads.insert(key, (event.sequence, event.link().unwrap_or_default())).unwrap_or((0, GENESIS))
+            })
+            .collect();
+        let expected = expected_links(&batch, &previous);
+        for ((event, (last_sequence, _)), expected) in batch.iter().zip(&previous).zip(expected) {
+            let what = if event.sequence != last_sequence + 1 {
+                Some(format!(
+                    "sequence {} follows {last_sequence} in its stream: an event is missing, inserted or out of order",
+                    event.sequence
+                ))
+            } else if event.link() != Some(expected) {
+                Some("its link does not match what was recorded: the event or one before it was changed".into())
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                next.abort();
+                return Ok(failed(report, Problem::at(event, what)));
             }
-            frontier.push(&event.link().unwrap_or_default());
+            frontier.push(&expected);
             report.events += 1;
             if let Some(checkpoint) = pending.peek().filter(|c| c.tree_size == frontier.size) {
-                if let Err(what) = check_checkpoint(checkpoint, &frontier, cursor, trusted) {
-                    return Ok(failed(report, Problem::at(&event, what)));
+                if let Err(what) = check_checkpoint(checkpoint, &frontier, event.cursor(), trusted) {
+                    next.abort();
+                    return Ok(failed(report, Problem::at(event, what)));
                 }
                 report.checkpoints_verified += 1;
                 pending.next();
@@ -132,6 +160,36 @@ pub async fn verify_log(db: &Database, trusted: Option<&[u8; 32]>) -> Result<Ver
     }
     report.unsealed_events = frontier.size - sealed.last().map_or(0, |c| c.tree_size);
     Ok(report)
+}
+
+fn read_ahead(
+    db: &Database,
+    cursor: Cursor,
+    size: i64,
+) -> tokio::task::JoinHandle<Result<Vec<AuditedEvent>, sqlx::Error>> {
+    let db = db.clone();
+    tokio::spawn(async move { events_after(&db, cursor, size).await })
+}
+
+/// Each event's link as it should be after its predecessor's (stored) link, computed on every core.
+fn expected_links(batch: &[AuditedEvent], previous: &[(i64, Hash)]) -> Vec<Hash> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let share = batch.len().div_ceil(cores).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = batch
+            .chunks(share)
+            .zip(previous.chunks(share))
+            .map(|(events, previous)| {
+                scope.spawn(move || {
+                    events.iter().zip(previous).map(|(event, (_, link))| event.expected_link(link)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 /// Verifies the links of one stream (a request's or a staff member's history).
