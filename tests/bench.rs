@@ -48,9 +48,9 @@ async fn a_short_bench_run_measures_every_scenario_without_errors(store: Store) 
             "--store",
             store_name,
             "--requests",
-            "200",
+            "1000",
             "--seconds",
-            "1",
+            "2",
             "--concurrency",
             "2",
             "--postgres",
@@ -76,4 +76,12 @@ async fn a_short_bench_run_measures_every_scenario_without_errors(store: Store) 
     }
     assert!(report["rebuild_events_per_second"].as_f64().unwrap_or(0.0) > 0.0);
     assert!(report["verify_events_per_second"].as_f64().unwrap_or(0.0) > 0.0);
+    assert!(report["chain_links_per_second"].as_f64().unwrap_or(0.0) > 0.0);
+    let order: Vec<(u64, &str)> =
+        rows.iter().map(|r| (r["concurrency"].as_u64().unwrap_or(0), r["scenario"].as_str().unwrap_or(""))).collect();
+    assert_eq!(
+        order.first().map(|(_, s)| *s),
+        Some("raw: append"),
+        "each concurrency's rows start with the raw limits"
+    );
 }

@@ -27,6 +27,8 @@ pub struct Report {
     pub server_peak_rss_mb: Option<f64>,
     pub rebuild_events_per_second: Option<f64>,
     pub verify_events_per_second: Option<f64>,
+    /// Event links computed per second on one core: what the hash chain adds to each append.
+    pub chain_links_per_second: Option<f64>,
     pub machine: String,
 }
 
@@ -63,6 +65,9 @@ impl Report {
         }
         if let Some(rate) = self.verify_events_per_second {
             out.push_str(&format!("log verification: {rate:.0} events/s\n"));
+        }
+        if let Some(rate) = self.chain_links_per_second {
+            out.push_str(&format!("hash chain: {rate:.0} links/s on one core ({:.1} µs per event)\n", 1e6 / rate));
         }
         for row in self.rows.iter().filter(|r| r.measured.errors > 0) {
             out.push_str(&format!(
