@@ -211,6 +211,7 @@ async fn measure_all(args: &BenchArgs, location: &Location) -> Result<Report, Fa
     };
     report.rows.sort_by_key(|row| (row.concurrency, place(&row.scenario)));
     report.server_peak_rss_mb = server.id().and_then(report::peak_rss_mb);
+    report.server_rss_at_end_mb = server.id().and_then(report::rss_mb);
     let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(&key_folder);
     db.close().await;

@@ -25,6 +25,8 @@ pub struct Report {
     pub seeding_path: String,
     pub rows: Vec<Row>,
     pub server_peak_rss_mb: Option<f64>,
+    /// Resident memory once the last scenario has run: what the server holds after the load.
+    pub server_rss_at_end_mb: Option<f64>,
     pub rebuild_events_per_second: Option<f64>,
     pub verify_events_per_second: Option<f64>,
     /// Event links computed per second on one core: what the hash chain adds to each append.
@@ -60,6 +62,9 @@ impl Report {
         if let Some(rss) = self.server_peak_rss_mb {
             out.push_str(&format!("server peak RSS: {rss:.1} MB\n"));
         }
+        if let Some(rss) = self.server_rss_at_end_mb {
+            out.push_str(&format!("server RSS after the last scenario: {rss:.1} MB\n"));
+        }
         if let Some(rate) = self.rebuild_events_per_second {
             out.push_str(&format!("projection rebuild: {rate:.0} events/s\n"));
         }
@@ -83,8 +88,17 @@ impl Report {
 
 /// The server's peak resident memory, from /proc (Linux).
 pub fn peak_rss_mb(pid: u32) -> Option<f64> {
+    memory_mb(pid, "VmHWM:")
+}
+
+/// The server's resident memory now.
+pub fn rss_mb(pid: u32) -> Option<f64> {
+    memory_mb(pid, "VmRSS:")
+}
+
+fn memory_mb(pid: u32, field: &str) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
