@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 use khaki_migrations::{with_pool, Database};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 
 /// Where a reader is in the log. Compare cursors, not positions: on PostgreSQL commit order is
 /// (transaction, position).
@@ -43,27 +45,43 @@ impl RecordedEvent {
     }
 }
 
-const POSTGRES_AFTER: &str =
-    "SELECT transaction_id::text::bigint AS tx, position, aggregate_type, aggregate_id, sequence,
-        event_type, event_version, payload, metadata, recorded_at
- FROM events
- WHERE (transaction_id, position) > ($1::text::xid8, $2)
-   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
- ORDER BY transaction_id, position
- LIMIT $3";
-
-const SQLITE_AFTER: &str = "SELECT 0 AS tx, position, aggregate_type, aggregate_id, sequence,
-        event_type, event_version, payload, metadata, recorded_at
- FROM events
- WHERE position > $2 AND $1 = $1
- ORDER BY position
- LIMIT $3";
-
 /// Up to `limit` committed events after `cursor`, oldest first. An empty answer means the reader
 /// is caught up with everything that can no longer be joined by a late commit.
 pub async fn read_after(db: &Database, cursor: Cursor, limit: i64) -> Result<Vec<RecordedEvent>, sqlx::Error> {
-    let sql = db.pick(POSTGRES_AFTER, SQLITE_AFTER);
-    with_pool!(db, |pool| {
-        sqlx::query_as(sql).bind(cursor.transaction.to_string()).bind(cursor.position).bind(limit).fetch_all(pool).await
-    })
+    rows_after(
+        db,
+        "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
+        cursor,
+        limit,
+    )
+    .await
+}
+
+/// The given columns (with the transaction as `tx`) of up to `limit` committed events after
+/// `cursor`, in commit-safe order: on PostgreSQL only transactions older than every one still
+/// running, so no late commit can appear behind the reader. Every reader of the log goes through
+/// here.
+pub(crate) async fn rows_after<T>(
+    db: &Database,
+    columns: &str,
+    cursor: Cursor,
+    limit: i64,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: Send + Unpin + for<'r> sqlx::FromRow<'r, PgRow> + for<'r> sqlx::FromRow<'r, SqliteRow>,
+{
+    let sql = match db {
+        Database::Postgres(_) => format!(
+            "SELECT transaction_id::text::bigint AS tx, {columns} FROM events
+             WHERE (transaction_id, position) > ($1::text::xid8, $2) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+             ORDER BY transaction_id, position LIMIT $3"
+        ),
+        _ => format!("SELECT 0 AS tx, {columns} FROM events WHERE position > $2 AND $1 = $1 ORDER BY position LIMIT $3"),
+    };
+    with_pool!(db, |pool| sqlx::query_as(&sql)
+        .bind(cursor.transaction.to_string())
+        .bind(cursor.position)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
 }

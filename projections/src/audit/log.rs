@@ -5,11 +5,9 @@ use khaki_domain::chain::{self, Hash};
 use khaki_migrations::{with_pool, Database};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
 
 use crate::audit::history::AsOf;
-use crate::log::Cursor;
+use crate::log::{rows_after, Cursor};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct AuditedEvent {
@@ -83,27 +81,6 @@ impl Link {
 /// never carries payloads through memory.
 pub async fn links_after(db: &Database, cursor: Cursor, limit: i64) -> Result<Vec<Link>, sqlx::Error> {
     rows_after(db, "position, hash", cursor, limit).await
-}
-
-/// The given columns of up to `limit` committed events after `cursor`, in commit-safe order.
-async fn rows_after<T>(db: &Database, columns: &str, cursor: Cursor, limit: i64) -> Result<Vec<T>, sqlx::Error>
-where
-    T: Send + Unpin + for<'r> sqlx::FromRow<'r, PgRow> + for<'r> sqlx::FromRow<'r, SqliteRow>,
-{
-    let sql = match db {
-        Database::Postgres(_) => format!(
-            "SELECT transaction_id::text::bigint AS tx, {columns} FROM events
-             WHERE (transaction_id, position) > ($1::text::xid8, $2) AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-             ORDER BY transaction_id, position LIMIT $3"
-        ),
-        _ => format!("SELECT 0 AS tx, {columns} FROM events WHERE position > $2 AND $1 = $1 ORDER BY position LIMIT $3"),
-    };
-    with_pool!(db, |pool| sqlx::query_as(&sql)
-        .bind(cursor.transaction.to_string())
-        .bind(cursor.position)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)
 }
 
 /// One stream's events in sequence order.
