@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use futures::stream;
-use khaki_commands::{accounts, ensure_visible, load_visible_request, Loaded};
+use khaki_commands::{accounts, ensure_visible, Loaded};
 use khaki_domain::account::AccountCommand;
 use khaki_domain::request::MaintenanceRequest;
 use khaki_domain::staff::StaffMember;
@@ -162,14 +162,26 @@ pub async fn visible_request(
     actor: &Actor,
     id: RequestId,
 ) -> Result<Loaded<MaintenanceRequest>, ApiError> {
-    if actor.auditor {
-        let loaded = state.log.load::<MaintenanceRequest>(&id.to_string()).await?;
-        return match loaded.state.filed() {
-            Some(_) => Ok(loaded),
-            None => Err(ApiError::not_found(format!("no request {id}"))),
-        };
+    let loaded = state.log.load::<MaintenanceRequest>(&id.to_string()).await?;
+    ensure_seen(state.log.database(), actor, id, &loaded.state).await?;
+    Ok(loaded)
+}
+
+/// Not found unless the request, as it stands in `current`, is filed and the caller may see it;
+/// auditors see every request.
+async fn ensure_seen(
+    db: &Database,
+    actor: &Actor,
+    id: RequestId,
+    current: &MaintenanceRequest,
+) -> Result<(), ApiError> {
+    if !actor.auditor {
+        return ensure_visible(db, actor, id, current).await.map_err(Into::into);
     }
-    load_visible_request(&state.log, actor, id).await.map_err(Into::into)
+    match current.filed() {
+        Some(_) => Ok(()),
+        None => Err(ApiError::not_found(format!("no request {id}"))),
+    }
 }
 
 /// Every event of a request, in order: who (and in which role), when, what changed from what to
@@ -187,11 +199,7 @@ pub async fn request_history(
     let id = request_id(db, &id).await?;
     // The history folds to the request as it stands now, which is what visibility is judged on.
     let (entries, now) = history::<MaintenanceRequest>(db, &id.to_string()).await.map_err(ApiError::internal)?;
-    if !caller.actor.auditor {
-        ensure_visible(db, &caller.actor, id, &now).await?;
-    } else if now.filed().is_none() {
-        return Err(ApiError::not_found(format!("no request {id}")));
-    }
+    ensure_seen(db, &caller.actor, id, &now).await?;
     Ok(axum::Json(page(db, entries, &params, caller.actor.is_staff() || caller.actor.auditor).await?))
 }
 
