@@ -21,6 +21,7 @@ on_both_stores!(
     a_request_as_of_any_moment_is_folded_from_the_log,
     auditors_page_and_export_the_log_and_issue_no_command,
     an_edited_event_is_caught,
+    an_edited_payload_is_caught,
     a_deleted_event_is_caught,
     an_inserted_event_is_caught,
     reordered_events_are_caught,
@@ -306,6 +307,34 @@ async fn an_edited_event_is_caught(store: Store) {
         "changed",
     )
     .await;
+}
+
+async fn an_edited_payload_is_caught(store: Store) {
+    caught(
+        store,
+        |store| {
+            let edit = match store {
+                Store::Postgres => "payload || '{\"note\": \"forged\"}'",
+                Store::Sqlite => "json_patch(payload, '{\"note\": \"forged\"}')",
+            };
+            vec![Box::leak(format!("UPDATE events SET payload = {edit} WHERE position = {MIDDLE}").into_boxed_str())]
+        },
+        "changed",
+    )
+    .await;
+    // Only SQLite keeps JSON as text that could be made unreadable behind the application's back.
+    if store == Store::Sqlite {
+        caught(
+            store,
+            |_| {
+                vec![Box::leak(
+                    format!("UPDATE events SET metadata = '{{oops' WHERE position = {MIDDLE}").into_boxed_str(),
+                )]
+            },
+            "metadata is not valid JSON",
+        )
+        .await;
+    }
 }
 
 async fn a_deleted_event_is_caught(store: Store) {

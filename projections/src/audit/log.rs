@@ -62,6 +62,66 @@ pub async fn events_after(db: &Database, cursor: Cursor, limit: i64) -> Result<V
     rows_after(db, COLUMNS, cursor, limit).await
 }
 
+/// An event as [`events_after`] reads it, but with its payload and metadata left as the store's
+/// JSON text: verification reads these on one task and parses the JSON on every core.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StoredEvent {
+    #[sqlx(rename = "tx")]
+    pub transaction: i64,
+    pub position: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: String,
+    pub metadata: String,
+    pub recorded_at: DateTime<Utc>,
+    pub hash: Vec<u8>,
+}
+
+impl StoredEvent {
+    pub fn cursor(&self) -> Cursor {
+        Cursor { transaction: self.transaction, position: self.position }
+    }
+
+    /// The stored link, if it is a well-formed hash.
+    pub fn link(&self) -> Option<Hash> {
+        Hash::try_from(self.hash.as_slice()).ok()
+    }
+
+    /// The link this event should have after `previous`, or why none can be computed (JSON that
+    /// does not parse can only have been written around the application).
+    pub fn expected_link(&self, previous: &Hash) -> Result<Hash, String> {
+        let parse = |what: &str, text: &str| {
+            serde_json::from_str::<Value>(text).map_err(|e| format!("its {what} is not valid JSON: {e}"))
+        };
+        let (payload, metadata) = (parse("payload", &self.payload)?, parse("metadata", &self.metadata)?);
+        Ok(chain::link(
+            previous,
+            &chain::Recorded {
+                aggregate_type: &self.aggregate_type,
+                aggregate_id: &self.aggregate_id,
+                sequence: self.sequence,
+                event_type: &self.event_type,
+                event_version: &self.event_version,
+                payload: &payload,
+                metadata: &metadata,
+                recorded_at: self.recorded_at,
+            },
+        ))
+    }
+}
+
+/// Like [`events_after`], with payload and metadata as text (see [`StoredEvent`]).
+pub async fn stored_after(db: &Database, cursor: Cursor, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let columns = db.pick(
+        "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload::text AS payload, metadata::text AS metadata, recorded_at, hash",
+        COLUMNS,
+    );
+    rows_after(db, columns, cursor, limit).await
+}
+
 /// An event's place in the log and its stored link: all a sealer needs of it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Link {

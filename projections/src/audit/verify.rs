@@ -8,7 +8,7 @@ use khaki_domain::chain::{Hash, GENESIS};
 use khaki_migrations::Database;
 use serde::Serialize;
 
-use crate::audit::log::{events_after, stream, AuditedEvent};
+use crate::audit::log::{stored_after, stream, AuditedEvent, StoredEvent};
 use crate::audit::merkle::Frontier;
 use crate::audit::seal::{checkpoints, Checkpoint, SealError};
 use crate::log::Cursor;
@@ -37,16 +37,22 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn at(event: &AuditedEvent, what: String) -> Self {
+    fn at(position: i64, aggregate_type: &str, aggregate_id: &str, sequence: i64, what: String) -> Self {
         Self {
-            position: Some(event.position),
-            aggregate_type: Some(event.aggregate_type.clone()),
-            aggregate_id: Some(event.aggregate_id.clone()),
-            sequence: Some(event.sequence),
+            position: Some(position),
+            aggregate_type: Some(aggregate_type.to_owned()),
+            aggregate_id: Some(aggregate_id.to_owned()),
+            sequence: Some(sequence),
             what,
         }
     }
+
+    fn at_stored(event: &StoredEvent, what: String) -> Self {
+        Self::at(event.position, &event.aggregate_type, &event.aggregate_id, event.sequence, what)
+    }
 }
+
+const MISMATCH: &str = "its link does not match what was recorded: the event or one before it was changed";
 
 /// Checks one event against the link before it in its stream.
 fn check_link(event: &AuditedEvent, previous: Option<&(i64, Hash)>) -> Result<Hash, String> {
@@ -60,7 +66,7 @@ fn check_link(event: &AuditedEvent, previous: Option<&(i64, Hash)>) -> Result<Ha
     let expected = event.expected_link(&last_link);
     match event.link() {
         Some(stored) if stored == expected => Ok(expected),
-        _ => Err("its link does not match what was recorded: the event or one before it was changed".into()),
+        _ => Err(MISMATCH.into()),
     }
 }
 
@@ -121,26 +127,30 @@ pub async fn verify_log_in_batches(
             .collect();
         let expected = expected_links(&batch, &previous);
         for ((event, (last_sequence, _)), expected) in batch.iter().zip(&previous).zip(expected) {
-            let what = if event.sequence != last_sequence + 1 {
-                Some(format!(
+            let checked = if event.sequence != last_sequence + 1 {
+                Err(format!(
                     "sequence {} follows {last_sequence} in its stream: an event is missing, inserted or out of order",
                     event.sequence
                 ))
-            } else if event.link() != Some(expected) {
-                Some("its link does not match what was recorded: the event or one before it was changed".into())
             } else {
-                None
+                expected.and_then(|expected| match event.link() {
+                    Some(stored) if stored == expected => Ok(expected),
+                    _ => Err(MISMATCH.into()),
+                })
             };
-            if let Some(what) = what {
-                next.abort();
-                return Ok(failed(report, Problem::at(event, what)));
-            }
+            let expected = match checked {
+                Ok(expected) => expected,
+                Err(what) => {
+                    next.abort();
+                    return Ok(failed(report, Problem::at_stored(event, what)));
+                }
+            };
             frontier.push(&expected);
             report.events += 1;
             if let Some(checkpoint) = pending.peek().filter(|c| c.tree_size == frontier.size) {
                 if let Err(what) = check_checkpoint(checkpoint, &frontier, event.cursor(), trusted) {
                     next.abort();
-                    return Ok(failed(report, Problem::at(event, what)));
+                    return Ok(failed(report, Problem::at_stored(event, what)));
                 }
                 report.checkpoints_verified += 1;
                 pending.next();
@@ -166,13 +176,14 @@ fn read_ahead(
     db: &Database,
     cursor: Cursor,
     size: i64,
-) -> tokio::task::JoinHandle<Result<Vec<AuditedEvent>, sqlx::Error>> {
+) -> tokio::task::JoinHandle<Result<Vec<StoredEvent>, sqlx::Error>> {
     let db = db.clone();
-    tokio::spawn(async move { events_after(&db, cursor, size).await })
+    tokio::spawn(async move { stored_after(&db, cursor, size).await })
 }
 
-/// Each event's link as it should be after its predecessor's (stored) link, computed on every core.
-fn expected_links(batch: &[AuditedEvent], previous: &[(i64, Hash)]) -> Vec<Hash> {
+/// Each event's link as it should be after its predecessor's (stored) link, computed on every
+/// core, JSON parsing included: reading rows is one task's work, so the rest is moved off it.
+fn expected_links(batch: &[StoredEvent], previous: &[(i64, Hash)]) -> Vec<Result<Hash, String>> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let share = batch.len().div_ceil(cores).max(1);
     std::thread::scope(|scope| {
@@ -201,7 +212,11 @@ pub async fn verify_stream(db: &Database, aggregate_type: &str, aggregate_id: &s
     for event in events {
         match check_link(&event, head.as_ref()) {
             Ok(link) => head = Some((event.sequence, link)),
-            Err(what) => return Ok(failed(report, Problem::at(&event, what))),
+            Err(what) => {
+                let problem =
+                    Problem::at(event.position, &event.aggregate_type, &event.aggregate_id, event.sequence, what);
+                return Ok(failed(report, problem));
+            }
         }
         report.events += 1;
     }
