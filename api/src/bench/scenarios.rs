@@ -1,7 +1,8 @@
 //! The bench's scenarios over HTTP, played by the people who take each step, against a
 //! `khaki serve` of its own: (a) submit, (b) a request's whole life, (c) the facility manager's
 //! filtered, searched, paged list, (d) a resident's own list, (e) each dashboard, (f) one
-//! request's history (a thousand events) and its state as of a past position.
+//! request's history (a thousand events) and its state as of a past position. `me`, the cheapest
+//! signed-in read there is, is the floor every read above stands on.
 
 use std::time::Duration;
 
@@ -28,9 +29,10 @@ pub struct Worker {
     pub cast: Cast,
 }
 
-pub const SCENARIOS: [&str; 10] = [
+pub const SCENARIOS: [&str; 11] = [
     "submit",
     "lifecycle",
+    "me",
     "manager-list",
     "resident-list",
     "dashboard-manager",
@@ -96,6 +98,7 @@ pub async fn step(scenario: &str, worker: &Worker, iteration: u64) -> Vec<Result
             let path = "/api/v1/requests?status=assigned&status=in_progress&status=acknowledged&search=tap&order=submitted&limit=25";
             vec![call(worker, get, path, &cast.manager, None).await.1]
         }
+        "me" => vec![call(worker, get, "/api/v1/me", &cast.manager, None).await.1],
         "resident-list" => vec![call(worker, get, "/api/v1/requests?limit=25", resident, None).await.1],
         "dashboard-manager" => {
             vec![call(worker, get, "/api/v1/dashboards/facility-manager", &cast.manager, None).await.1]
