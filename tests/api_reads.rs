@@ -17,6 +17,7 @@ on_both_stores!(
     each_caller_lists_what_they_may_see_and_reads_their_own_writes,
     staff_reads_dashboards_and_analytics_answer_the_right_people,
     a_read_that_cannot_catch_up_in_time_says_so,
+    a_kept_answer_is_never_older_than_the_read_models,
 );
 
 async fn each_caller_lists_what_they_may_see_and_reads_their_own_writes(store: Store) {
@@ -152,4 +153,51 @@ async fn a_read_that_cannot_catch_up_in_time_says_so(store: Store) {
     let caught = me.get(&format!("/api/v1/requests?min_position={position}")).await;
     assert_eq!(caught.status, 200);
     runner.stop().await;
+}
+
+async fn submitted(who: &Client, title: &str) -> i64 {
+    let answer = who
+        .post(
+            "/api/v1/requests",
+            json!({"title": title, "description": "Please look", "category": "Plumbing issue", "location": "Flat"}),
+        )
+        .await;
+    answer.body["position"].as_i64().unwrap_or_else(|| panic!("submitted: {answer:?}"))
+}
+
+async fn caught_up(app: &TestApp, position: i64) {
+    for projection in khaki_projections::Projection::ALL {
+        khaki_projections::wait_for(app.log.database(), projection, position, Duration::from_secs(10))
+            .await
+            .unwrap_or_else(|e| panic!("{projection:?} caught up: {e}"));
+    }
+}
+
+/// Dashboards and lists give a recent answer again (api/src/http/reads/recent.rs); it must never
+/// be older than the read models, nor given to someone who may see something else.
+async fn a_kept_answer_is_never_older_than_the_read_models(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _runner = app.start_runner();
+    let estate = Estate::new(&app.log).await;
+    let (resident, neighbour) = (estate.resident().await, estate.resident().await);
+    let manager = estate.staff(StaffRole::FacilityManager).await;
+    let (me, them) = (app.sign_in_as(resident.account).await, app.sign_in_as(neighbour.account).await);
+    let fm = app.sign_in_as(manager.account).await;
+    caught_up(&app, submitted(&me, "Kitchen tap leaking").await).await;
+    let dashboard = "/api/v1/dashboards/facility-manager";
+    let before = fm.get(dashboard).await;
+    assert_eq!(before.status, 200, "{before:?}");
+    assert_eq!(fm.get(dashboard).await.body, before.body, "asked again at once, the same answer");
+    caught_up(&app, submitted(&them, "Bathroom tap loose").await).await;
+    let after = fm.get(dashboard).await;
+    let pending = |answer: &crate::support::http::Answer| answer.body["pending_assignment"].as_i64();
+    assert_eq!(pending(&after), pending(&before).map(|n| n + 1), "once the read models move, a new answer");
+    let list = "/api/v1/requests?search=tap";
+    for (who, title) in [(&me, "Kitchen tap leaking"), (&them, "Bathroom tap loose"), (&me, "Kitchen tap leaking")] {
+        let listed = who.get(list).await;
+        let titles: Vec<&str> =
+            listed.body["requests"].as_array().expect("rows").iter().filter_map(|r| r["title"].as_str()).collect();
+        assert_eq!(titles, [title], "the same question from another resident is answered for them: {listed:?}");
+    }
+    assert_eq!(fm.get(list).await.body["total"]["count"], 2, "the manager sees both");
 }

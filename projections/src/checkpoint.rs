@@ -47,6 +47,17 @@ pub async fn read(db: &Database, name: &str) -> Result<Checkpoint, sqlx::Error> 
     Ok(row.map(Checkpoint::from).unwrap_or_default())
 }
 
+/// Every projection's cursor, in name order: one small read that changes whenever any read model
+/// does, so an answer computed from the read models stays right while it is unchanged.
+pub async fn all_cursors(db: &Database) -> Result<Vec<Cursor>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = with_pool!(db, |pool| {
+        sqlx::query_as("SELECT cursor_transaction, cursor_position FROM projection_checkpoints ORDER BY name")
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(rows.into_iter().map(|(transaction, position)| Cursor { transaction, position }).collect())
+}
+
 /// Locks the checkpoint row for the rest of `tx` and says whether it still is `expected`. Another
 /// runner (or a rebuild's swap) that moved it first makes this batch stale: the caller rolls back.
 /// On SQLite the transaction already holds the database's write lock.

@@ -37,6 +37,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::error::ApiError;
 use crate::http::layers::REQUEST_ID;
+use crate::http::reads::RecentAnswers;
 
 pub use audit::parse_as_of;
 pub use staff::{PERMISSIONS, ROLES};
@@ -45,13 +46,15 @@ pub use staff::{PERMISSIONS, ROLES};
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub log: Arc<EventLog>,
+    /// Dashboards' and lists' recent answers, given again while the read models stand still.
+    pub answers: Arc<RecentAnswers>,
     /// The estate's audit public key, which verification trusts checkpoints signed with.
     pub audit_public_key: Option<[u8; 32]>,
 }
 
 impl AppState {
     pub fn new(log: EventLog) -> Self {
-        Self { log: Arc::new(log), audit_public_key: None }
+        Self { log: Arc::new(log), answers: Arc::default(), audit_public_key: None }
     }
 
     pub fn with_audit_key(mut self, public_key: [u8; 32]) -> Self {

@@ -2,6 +2,7 @@
 //! resident. And analytics for a period: every metric SPEC §4 defines (docs/analytics.md).
 
 use axum::extract::{RawQuery, State};
+use axum::response::Response;
 use chrono::{Duration, Utc};
 use khaki_domain::{Permission, Standing, Trade};
 use khaki_projections::dashboards::{
@@ -15,13 +16,10 @@ use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::reads::freshness::at_least;
 use crate::http::reads::query::Params;
+use crate::http::reads::recent::Question;
 use crate::http::AppState;
 
-type Answer = Result<axum::Json<serde_json::Value>, ApiError>;
-
-fn json(value: impl serde::Serialize) -> Answer {
-    Ok(axum::Json(serde_json::to_value(value).map_err(ApiError::internal)?))
-}
+type Answer = Result<Response, ApiError>;
 
 /// Whoever runs the estate: staff who see every request or assign work, administrators, auditors.
 fn runs_the_estate(caller: &Caller) -> bool {
@@ -45,12 +43,16 @@ pub async fn facility_manager(State(state): State<AppState>, caller: Caller, Raw
         return Err(ApiError::forbidden("the facility manager's dashboard is for those who run the estate"));
     }
     fresh(&state, Projection::RequestFacts, query.as_deref()).await?;
-    let rules = state.log.rules();
-    json(
-        facility_manager_dashboard(state.log.database(), Utc::now(), rules.time_zone, rules.workload_limit)
-            .await
-            .map_err(ApiError::internal)?,
-    )
+    let (db, rules) = (state.log.database(), state.log.rules());
+    let question = Question::new("facility-manager", "", query.as_deref());
+    state
+        .answers
+        .answer(db, question, async {
+            facility_manager_dashboard(db, Utc::now(), rules.time_zone, rules.workload_limit)
+                .await
+                .map_err(ApiError::internal)
+        })
+        .await
 }
 
 /// The caller's own requests, workload and figures (staff).
@@ -61,17 +63,16 @@ pub async fn staff_member(State(state): State<AppState>, caller: Caller, RawQuer
         return Err(ApiError::forbidden("the staff dashboard is for staff"));
     }
     fresh(&state, Projection::StaffDirectory, query.as_deref()).await?;
-    let rules = state.log.rules();
-    let dashboard = staff_member_dashboard(
-        state.log.database(),
-        caller.actor.account,
-        Utc::now(),
-        rules.time_zone,
-        rules.workload_limit,
-        25,
-    )
-    .await?;
-    json(dashboard.ok_or_else(|| ApiError::not_found("no staff record for the caller"))?)
+    let (db, rules, me) = (state.log.database(), state.log.rules(), caller.actor.account);
+    let question = Question::new("staff", me.to_string(), query.as_deref());
+    state
+        .answers
+        .answer(db, question, async {
+            staff_member_dashboard(db, me, Utc::now(), rules.time_zone, rules.workload_limit, 25)
+                .await?
+                .ok_or_else(|| ApiError::not_found("no staff record for the caller"))
+        })
+        .await
 }
 
 /// Monthly cost by category, and requests whose actual cost exceeds the estimate by more than
@@ -88,11 +89,16 @@ pub async fn accountant(State(state): State<AppState>, caller: Caller, RawQuery(
         return Err(ApiError::forbidden("the accountant's dashboard is for staff who manage finances"));
     }
     fresh(&state, Projection::RequestFacts, query.as_deref()).await?;
-    json(
-        accountant_dashboard(state.log.database(), Utc::now(), state.log.rules().time_zone, 12, 20, 50)
-            .await
-            .map_err(ApiError::internal)?,
-    )
+    let db = state.log.database();
+    let question = Question::new("accountant", "", query.as_deref());
+    state
+        .answers
+        .answer(db, question, async {
+            accountant_dashboard(db, Utc::now(), state.log.rules().time_zone, 12, 20, 50)
+                .await
+                .map_err(ApiError::internal)
+        })
+        .await
 }
 
 /// The caller's requests and their progress (residents).
@@ -103,7 +109,9 @@ pub async fn resident(State(state): State<AppState>, caller: Caller, RawQuery(qu
         return Err(ApiError::forbidden("the resident's dashboard is for residents"));
     }
     fresh(&state, Projection::RequestList, query.as_deref()).await?;
-    json(resident_dashboard(state.log.database(), caller.actor.account, Utc::now(), 25).await?)
+    let (db, me) = (state.log.database(), caller.actor.account);
+    let question = Question::new("resident", me.to_string(), query.as_deref());
+    state.answers.answer(db, question, async { Ok(resident_dashboard(db, me, Utc::now(), 25).await?) }).await
 }
 
 #[derive(IntoParams)]
@@ -136,9 +144,10 @@ pub async fn analytics(State(state): State<AppState>, caller: Caller, RawQuery(q
     if from >= to {
         return Err(ApiError::invalid("from", "the period's start must be before its end"));
     }
-    at_least(state.log.database(), Projection::RequestFacts, params.one("min_position")?).await?;
+    let db = state.log.database();
+    at_least(db, Projection::RequestFacts, params.one("min_position")?).await?;
     let rules = state.log.rules();
-    let query = AnalyticsQuery {
+    let asked = AnalyticsQuery {
         from,
         to,
         staff: params.one("staff")?,
@@ -148,5 +157,6 @@ pub async fn analytics(State(state): State<AppState>, caller: Caller, RawQuery(q
         workload_limit: rules.workload_limit,
         time_zone: rules.time_zone,
     };
-    json(compute(state.log.database(), &query).await.map_err(ApiError::internal)?)
+    let question = Question::new("analytics", "", query.as_deref());
+    state.answers.answer(db, question, async { compute(db, &asked).await.map_err(ApiError::internal) }).await
 }

@@ -2,6 +2,7 @@
 //! (SPEC §2), with filters, search, ordering, keyset pages and a total.
 
 use axum::extract::{RawQuery, State};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use khaki_commands::reports_for;
 use khaki_domain::{can_take_trade, Actor, Permission, Priority, Standing, Trade};
@@ -16,6 +17,7 @@ use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::reads::freshness::at_least;
 use crate::http::reads::query::Params;
+use crate::http::reads::recent::Question;
 use crate::http::AppState;
 
 /// The list's query parameters (documentation; `status` may repeat or be comma-separated).
@@ -115,7 +117,7 @@ pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     RawQuery(query): RawQuery,
-) -> Result<axum::Json<ListAnswer>, ApiError> {
+) -> Result<Response, ApiError> {
     let params = Params::parse(query.as_deref(), &KNOWN)?;
     let range = |from: &'static str, to: &'static str| -> Result<TimeRange, ApiError> {
         Ok(TimeRange { from: params.time(from)?, to: params.time(to)? })
@@ -164,10 +166,14 @@ pub async fn list(
     let db = state.log.database();
     at_least(db, Projection::RequestList, params.one("min_position")?).await?;
     let scope = scope_of(&state, &caller.actor).await?;
-    let RequestPage { requests, next, total } = list_requests(db, &filter, &scope, &page, Utc::now()).await?;
-    Ok(axum::Json(ListAnswer {
-        requests: serde_json::to_value(requests).map_err(ApiError::internal)?,
-        next,
-        total: serde_json::to_value(total).map_err(ApiError::internal)?,
-    }))
+    let question = Question::new("requests", format!("{scope:?}"), query.as_deref());
+    let listed = async {
+        let RequestPage { requests, next, total } = list_requests(db, &filter, &scope, &page, Utc::now()).await?;
+        Ok(ListAnswer {
+            requests: serde_json::to_value(requests).map_err(ApiError::internal)?,
+            next,
+            total: serde_json::to_value(total).map_err(ApiError::internal)?,
+        })
+    };
+    state.answers.answer(db, question, listed).await
 }

@@ -7,11 +7,14 @@ mod freshness;
 mod list;
 mod people;
 mod query;
+mod recent;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::AppState;
+
+pub use recent::RecentAnswers;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
