@@ -44,8 +44,9 @@ pub struct BenchArgs {
     /// Only these scenarios (default: all).
     #[arg(long, value_delimiter = ',')]
     pub scenarios: Vec<String>,
-    /// The PostgreSQL server to make the bench database on.
-    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    /// The PostgreSQL server to make the bench database on. The default is the local server's Unix
+    /// socket, as a service deployed beside its database would connect (no TCP, no TLS).
+    #[arg(long, default_value = "postgres://postgres@%2Fvar%2Frun%2Fpostgresql/postgres")]
     pub postgres: String,
     /// Seed the requests through the command path instead of in bulk.
     #[arg(long)]
