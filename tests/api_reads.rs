@@ -18,6 +18,7 @@ on_both_stores!(
     staff_reads_dashboards_and_analytics_answer_the_right_people,
     a_read_that_cannot_catch_up_in_time_says_so,
     a_kept_answer_is_never_older_than_the_read_models,
+    readers_racing_writers_are_never_given_an_answer_older_than_they_could_see,
 );
 
 async fn each_caller_lists_what_they_may_see_and_reads_their_own_writes(store: Store) {
@@ -200,4 +201,47 @@ async fn a_kept_answer_is_never_older_than_the_read_models(store: Store) {
         assert_eq!(titles, [title], "the same question from another resident is answered for them: {listed:?}");
     }
     assert_eq!(fm.get(list).await.body["total"]["count"], 2, "the manager sees both");
+}
+
+/// Many readers ask the same question while requests keep arriving, so answers are retired and
+/// computed again all the time and askers take turns. Before each ask a reader counts the rows of
+/// the read model itself; the answer's total may be newer than that count, never older.
+async fn readers_racing_writers_are_never_given_an_answer_older_than_they_could_see(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _runner = app.start_runner();
+    let estate = Estate::new(&app.log).await;
+    let resident = estate.resident().await;
+    let manager = estate.staff(StaffRole::FacilityManager).await;
+    let me = app.sign_in_as(resident.account).await;
+    let db = app.log.database();
+    let written = std::sync::atomic::AtomicBool::new(false);
+    let writing = async {
+        for n in 0..30 {
+            submitted(&me, &format!("Dripping tap {n}")).await;
+        }
+        written.store(true, std::sync::atomic::Ordering::Release);
+    };
+    let reader = |fm: Client| async {
+        let fm = fm;
+        let (mut asked, mut newest) = (0, 0);
+        while !written.load(std::sync::atomic::Ordering::Acquire) || asked < 10 {
+            let seen: i64 =
+                khaki_migrations::with_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM request_list")
+                    .fetch_one(pool)
+                    .await)
+                .expect("countable");
+            let answer = fm.get("/api/v1/requests?limit=1").await;
+            let total = answer.body["total"]["count"].as_i64().unwrap_or_else(|| panic!("a total: {answer:?}"));
+            assert!(total >= seen, "given a total of {total} after the read model held {seen}");
+            (asked, newest) = (asked + 1, newest.max(total));
+        }
+        (asked, newest)
+    };
+    let mut readers = Vec::new();
+    for _ in 0..8 {
+        readers.push(reader(app.sign_in_as(manager.account).await));
+    }
+    let (_, answers) = tokio::join!(writing, futures::future::join_all(readers));
+    assert!(answers.iter().all(|&(asked, _)| asked >= 10), "every reader kept asking: {answers:?}");
+    assert!(answers.iter().any(|&(_, newest)| newest > 0), "readers saw the requests arrive: {answers:?}");
 }

@@ -4,7 +4,10 @@
 //! again only while they are unchanged, so it is what the read models would say now; and for at
 //! most a second, because figures such as "overdue" and ages also move with the clock. When the
 //! second is up, one caller computes the next answer while the others are still given the kept
-//! one, so a busy dashboard never has everyone waiting on the same query at once.
+//! one. When the read models have moved, the callers asking the same question take turns: each
+//! gives the answer a turn before it computed if that computation began after the caller read the
+//! cursors (it cannot be older than what the caller would compute), so however many ask at once,
+//! at most two computations stand between any of them and an answer.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +20,8 @@ use axum::response::{IntoResponse, Response};
 use khaki_migrations::Database;
 use khaki_projections::checkpoint::all_cursors;
 use khaki_projections::Cursor;
-use moka::sync::Cache;
+use moka::future::Cache;
+use moka::ops::compute::Op;
 use serde::Serialize;
 
 use crate::http::error::ApiError;
@@ -46,7 +50,9 @@ impl Question {
 }
 
 struct Kept {
+    /// Every projection's cursor, read before the answer was computed.
     cursors: Vec<Cursor>,
+    /// When its computation began: it reflects the read models as of then or later.
     asked_at: Instant,
     body: Bytes,
     refreshing: AtomicBool,
@@ -77,28 +83,40 @@ impl RecentAnswers {
         compute: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<Response, ApiError> {
         let cursors = all_cursors(db).await.map_err(ApiError::internal)?;
-        let kept = self.kept.get(&question).filter(|kept| kept.cursors == cursors);
-        if let Some(kept) = &kept {
+        let read_at = Instant::now();
+        if let Some(kept) = self.kept.get(&question).await.filter(|kept| kept.cursors == cursors) {
             if kept.asked_at.elapsed() < FRESH || kept.refreshing.swap(true, Ordering::AcqRel) {
                 return Ok(json(kept.body.clone()));
             }
-        }
-        let asked_at = Instant::now();
-        match compute.await.and_then(|value| serde_json::to_vec(&value).map_err(ApiError::internal)) {
-            Ok(body) => {
-                let body = Bytes::from(body);
-                let fresh = Kept { cursors, asked_at, body: body.clone(), refreshing: AtomicBool::new(false) };
-                self.kept.insert(question, Arc::new(fresh));
-                Ok(json(body))
-            }
-            Err(refused) => {
-                if let Some(kept) = kept {
-                    kept.refreshing.store(false, Ordering::Release);
+            return match computed(cursors, compute).await {
+                Ok(refreshed) => {
+                    self.kept.insert(question, refreshed.clone()).await;
+                    Ok(json(refreshed.body.clone()))
                 }
-                Err(refused)
-            }
+                Err(refused) => {
+                    kept.refreshing.store(false, Ordering::Release);
+                    Err(refused)
+                }
+            };
         }
+        let turn = self.kept.entry(question).and_try_compute_with(|kept| async move {
+            match kept.map(|entry| entry.into_value()) {
+                Some(kept) if kept.cursors == cursors || kept.asked_at >= read_at => Ok(Op::Nop),
+                _ => computed(cursors, compute).await.map(Op::Put),
+            }
+        });
+        let kept = turn.await?.into_entry().ok_or_else(|| ApiError::internal("no answer was kept"))?.into_value();
+        Ok(json(kept.body.clone()))
     }
+}
+
+async fn computed<T: Serialize>(
+    cursors: Vec<Cursor>,
+    compute: impl Future<Output = Result<T, ApiError>>,
+) -> Result<Arc<Kept>, ApiError> {
+    let asked_at = Instant::now();
+    let body = serde_json::to_vec(&compute.await?).map_err(ApiError::internal)?;
+    Ok(Arc::new(Kept { cursors, asked_at, body: Bytes::from(body), refreshing: AtomicBool::new(false) }))
 }
 
 impl std::fmt::Debug for RecentAnswers {
