@@ -9,8 +9,10 @@ use serde_json::Value;
 use crate::audit::history::AsOf;
 use crate::log::{rows_after, Cursor};
 
+/// One stored event with every field, its JSON as `Json`: parsed values for readers, or the
+/// store's text for verification ([`StoredEvent`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct AuditedEvent {
+pub struct AuditedEvent<Json = Value> {
     #[sqlx(rename = "tx")]
     pub transaction: i64,
     pub position: i64,
@@ -19,14 +21,18 @@ pub struct AuditedEvent {
     pub sequence: i64,
     pub event_type: String,
     pub event_version: String,
-    pub payload: Value,
-    pub metadata: Value,
+    pub payload: Json,
+    pub metadata: Json,
     pub recorded_at: DateTime<Utc>,
     #[serde(with = "hex::serde")]
     pub hash: Vec<u8>,
 }
 
-impl AuditedEvent {
+/// An event with its payload and metadata left as the store's JSON text: verification reads
+/// these on one task and parses the JSON on every core.
+pub type StoredEvent = AuditedEvent<String>;
+
+impl<Json> AuditedEvent<Json> {
     pub fn cursor(&self) -> Cursor {
         Cursor { transaction: self.transaction, position: self.position }
     }
@@ -36,8 +42,7 @@ impl AuditedEvent {
         Hash::try_from(self.hash.as_slice()).ok()
     }
 
-    /// The link this event should have after `previous`.
-    pub fn expected_link(&self, previous: &Hash) -> Hash {
+    fn link_over(&self, previous: &Hash, payload: &Value, metadata: &Value) -> Hash {
         chain::link(
             previous,
             &chain::Recorded {
@@ -46,11 +51,30 @@ impl AuditedEvent {
                 sequence: self.sequence,
                 event_type: &self.event_type,
                 event_version: &self.event_version,
-                payload: &self.payload,
-                metadata: &self.metadata,
+                payload,
+                metadata,
                 recorded_at: self.recorded_at,
             },
         )
+    }
+}
+
+impl AuditedEvent {
+    /// The link this event should have after `previous`.
+    pub fn expected_link(&self, previous: &Hash) -> Hash {
+        self.link_over(previous, &self.payload, &self.metadata)
+    }
+}
+
+impl StoredEvent {
+    /// The link this event should have after `previous`, or why none can be computed (JSON that
+    /// does not parse can only have been written around the application).
+    pub fn expected_link(&self, previous: &Hash) -> Result<Hash, String> {
+        let parse = |what: &str, text: &str| {
+            serde_json::from_str::<Value>(text).map_err(|e| format!("its {what} is not valid JSON: {e}"))
+        };
+        let (payload, metadata) = (parse("payload", &self.payload)?, parse("metadata", &self.metadata)?);
+        Ok(self.link_over(previous, &payload, &metadata))
     }
 }
 
@@ -60,57 +84,6 @@ const COLUMNS: &str =
 /// Up to `limit` committed events after `cursor` in commit-safe order (see [`crate::log`]).
 pub async fn events_after(db: &Database, cursor: Cursor, limit: i64) -> Result<Vec<AuditedEvent>, sqlx::Error> {
     rows_after(db, COLUMNS, cursor, limit).await
-}
-
-/// An event as [`events_after`] reads it, but with its payload and metadata left as the store's
-/// JSON text: verification reads these on one task and parses the JSON on every core.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct StoredEvent {
-    #[sqlx(rename = "tx")]
-    pub transaction: i64,
-    pub position: i64,
-    pub aggregate_type: String,
-    pub aggregate_id: String,
-    pub sequence: i64,
-    pub event_type: String,
-    pub event_version: String,
-    pub payload: String,
-    pub metadata: String,
-    pub recorded_at: DateTime<Utc>,
-    pub hash: Vec<u8>,
-}
-
-impl StoredEvent {
-    pub fn cursor(&self) -> Cursor {
-        Cursor { transaction: self.transaction, position: self.position }
-    }
-
-    /// The stored link, if it is a well-formed hash.
-    pub fn link(&self) -> Option<Hash> {
-        Hash::try_from(self.hash.as_slice()).ok()
-    }
-
-    /// The link this event should have after `previous`, or why none can be computed (JSON that
-    /// does not parse can only have been written around the application).
-    pub fn expected_link(&self, previous: &Hash) -> Result<Hash, String> {
-        let parse = |what: &str, text: &str| {
-            serde_json::from_str::<Value>(text).map_err(|e| format!("its {what} is not valid JSON: {e}"))
-        };
-        let (payload, metadata) = (parse("payload", &self.payload)?, parse("metadata", &self.metadata)?);
-        Ok(chain::link(
-            previous,
-            &chain::Recorded {
-                aggregate_type: &self.aggregate_type,
-                aggregate_id: &self.aggregate_id,
-                sequence: self.sequence,
-                event_type: &self.event_type,
-                event_version: &self.event_version,
-                payload: &payload,
-                metadata: &metadata,
-                recorded_at: self.recorded_at,
-            },
-        ))
-    }
 }
 
 /// Like [`events_after`], with payload and metadata as text (see [`StoredEvent`]).
