@@ -4,10 +4,10 @@
 //! again only while they are unchanged, so it is what the read models would say now; and for at
 //! most a second, because figures such as "overdue" and ages also move with the clock. When the
 //! second is up, one caller computes the next answer while the others are still given the kept
-//! one. When the read models have moved, the callers asking the same question take turns: each
-//! gives the answer a turn before it computed if that computation began after the caller read the
-//! cursors (it cannot be older than what the caller would compute), so however many ask at once,
-//! at most two computations stand between any of them and an answer.
+//! one. When the read models have moved, callers asking the same question take turns: a caller
+//! takes the answer of an earlier turn if that computation began after the caller read the
+//! cursors (it can be no older than what the caller would compute), so however many ask at once,
+//! none waits for more than two computations.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
