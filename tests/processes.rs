@@ -1,5 +1,6 @@
 //! Two `khaki serve` processes on one database, as a deployment runs them: the rules hold across
-//! both (ticket numbers, the workload limit), and a stopped process finishes what it had begun.
+//! both (ticket numbers, the workload limit), neither gives a kept dashboard answer once the read
+//! models have moved, and a stopped process finishes what it had begun.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -79,6 +80,11 @@ async fn two_server_processes_keep_ticket_numbers_and_workloads_right(store: Sto
     });
     let answers = join_all(submissions).await;
     assert!(answers.iter().all(|a| a.status == 201), "every submission succeeds");
+    // Each server keeps a dashboard answer now, however far its read models had got.
+    let dashboard = "/api/v1/dashboards/facility-manager";
+    for manager in &managers {
+        assert_eq!(manager.get(dashboard).await.status, 200);
+    }
     let mut sequences: Vec<u64> =
         answers.iter().filter_map(|a| a.body["request"]["ticket"].as_str()?.rsplit('-').next()?.parse().ok()).collect();
     sequences.sort_unstable();
@@ -106,5 +112,19 @@ async fn two_server_processes_keep_ticket_numbers_and_workloads_right(store: Sto
         "one more fits under the limit, whichever server is asked"
     );
     assert!(raced.iter().filter(|a| a.status != 200).all(|a| a.code() == "workload_limit_reached"));
+
+    // Once the read models have caught up, neither server gives its kept answer again.
+    let db = log.database();
+    let head: i64 = khaki_migrations::with_pool!(db, |pool| sqlx::query_scalar("SELECT MAX(position) FROM events")
+        .fetch_one(pool)
+        .await)
+    .expect("a head");
+    for projection in khaki_projections::Projection::ALL {
+        khaki_projections::wait_for(db, projection, head, Duration::from_secs(20)).await.expect("caught up");
+    }
+    for manager in &managers {
+        let answer = manager.get(dashboard).await;
+        assert_eq!(answer.body["pending_assignment"], 30, "40 filed, 10 assigned, on either server: {answer:?}");
+    }
     log.database().close().await;
 }
