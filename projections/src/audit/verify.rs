@@ -37,36 +37,34 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn at(position: i64, aggregate_type: &str, aggregate_id: &str, sequence: i64, what: String) -> Self {
+    fn at<Json>(event: &AuditedEvent<Json>, what: String) -> Self {
         Self {
-            position: Some(position),
-            aggregate_type: Some(aggregate_type.to_owned()),
-            aggregate_id: Some(aggregate_id.to_owned()),
-            sequence: Some(sequence),
+            position: Some(event.position),
+            aggregate_type: Some(event.aggregate_type.clone()),
+            aggregate_id: Some(event.aggregate_id.clone()),
+            sequence: Some(event.sequence),
             what,
         }
     }
-
-    fn at_stored(event: &StoredEvent, what: String) -> Self {
-        Self::at(event.position, &event.aggregate_type, &event.aggregate_id, event.sequence, what)
-    }
 }
 
-const MISMATCH: &str = "its link does not match what was recorded: the event or one before it was changed";
-
-/// Checks one event against the link before it in its stream.
-fn check_link(event: &AuditedEvent, previous: Option<&(i64, Hash)>) -> Result<Hash, String> {
-    let (last_sequence, last_link) = previous.copied().unwrap_or((0, GENESIS));
+/// Judges one event against the last sequence seen in its stream and the link it should have
+/// (or why that cannot be computed); the link, when all is well.
+fn judged<Json>(
+    event: &AuditedEvent<Json>,
+    last_sequence: i64,
+    expected: Result<Hash, String>,
+) -> Result<Hash, String> {
     if event.sequence != last_sequence + 1 {
         return Err(format!(
             "sequence {} follows {last_sequence} in its stream: an event is missing, inserted or out of order",
             event.sequence
         ));
     }
-    let expected = event.expected_link(&last_link);
+    let expected = expected?;
     match event.link() {
         Some(stored) if stored == expected => Ok(expected),
-        _ => Err(MISMATCH.into()),
+        _ => Err("its link does not match what was recorded: the event or one before it was changed".into()),
     }
 }
 
@@ -127,22 +125,11 @@ pub async fn verify_log_in_batches(
             .collect();
         let expected = expected_links(&batch, &previous);
         for ((event, (last_sequence, _)), expected) in batch.iter().zip(&previous).zip(expected) {
-            let checked = if event.sequence != last_sequence + 1 {
-                Err(format!(
-                    "sequence {} follows {last_sequence} in its stream: an event is missing, inserted or out of order",
-                    event.sequence
-                ))
-            } else {
-                expected.and_then(|expected| match event.link() {
-                    Some(stored) if stored == expected => Ok(expected),
-                    _ => Err(MISMATCH.into()),
-                })
-            };
-            let expected = match checked {
+            let expected = match judged(event, *last_sequence, expected) {
                 Ok(expected) => expected,
                 Err(what) => {
                     next.abort();
-                    return Ok(failed(report, Problem::at_stored(event, what)));
+                    return Ok(failed(report, Problem::at(event, what)));
                 }
             };
             frontier.push(&expected);
@@ -150,7 +137,7 @@ pub async fn verify_log_in_batches(
             if let Some(checkpoint) = pending.peek().filter(|c| c.tree_size == frontier.size) {
                 if let Err(what) = check_checkpoint(checkpoint, &frontier, event.cursor(), trusted) {
                     next.abort();
-                    return Ok(failed(report, Problem::at_stored(event, what)));
+                    return Ok(failed(report, Problem::at(event, what)));
                 }
                 report.checkpoints_verified += 1;
                 pending.next();
@@ -210,13 +197,10 @@ pub async fn verify_stream(db: &Database, aggregate_type: &str, aggregate_id: &s
         Verification { ok: true, events: 0, streams: 1, checkpoints_verified: 0, unsealed_events: 0, problem: None };
     let mut head: Option<(i64, Hash)> = None;
     for event in events {
-        match check_link(&event, head.as_ref()) {
+        let (last_sequence, last_link) = head.unwrap_or((0, GENESIS));
+        match judged(&event, last_sequence, Ok(event.expected_link(&last_link))) {
             Ok(link) => head = Some((event.sequence, link)),
-            Err(what) => {
-                let problem =
-                    Problem::at(event.position, &event.aggregate_type, &event.aggregate_id, event.sequence, what);
-                return Ok(failed(report, problem));
-            }
+            Err(what) => return Ok(failed(report, Problem::at(&event, what))),
         }
         report.events += 1;
     }
