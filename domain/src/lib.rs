@@ -11,6 +11,7 @@ pub mod actor;
 pub mod assignment;
 pub mod category;
 pub mod chain;
+pub mod contract;
 pub mod ids;
 pub mod metadata;
 pub mod money;

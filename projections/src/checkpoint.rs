@@ -15,6 +15,8 @@ pub struct Checkpoint {
     /// The last failure, until a batch succeeds again.
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
+    /// How many batches have failed, ever (a counter for metrics).
+    pub failures: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -24,6 +26,7 @@ struct CheckpointRow {
     updated_at: Option<DateTime<Utc>>,
     last_error: Option<String>,
     last_error_at: Option<DateTime<Utc>>,
+    failures: i64,
 }
 
 impl From<CheckpointRow> for Checkpoint {
@@ -33,12 +36,13 @@ impl From<CheckpointRow> for Checkpoint {
             updated_at: row.updated_at,
             last_error: row.last_error,
             last_error_at: row.last_error_at,
+            failures: row.failures,
         }
     }
 }
 
 const SELECT: &str =
-    "SELECT cursor_transaction, cursor_position, updated_at, last_error, last_error_at FROM projection_checkpoints";
+    "SELECT cursor_transaction, cursor_position, updated_at, last_error, last_error_at, failures FROM projection_checkpoints";
 
 /// The projection's checkpoint; the start of the log if it has none yet.
 pub async fn read(db: &Database, name: &str) -> Result<Checkpoint, sqlx::Error> {
@@ -91,13 +95,17 @@ pub(crate) async fn save(tx: &mut Tx, name: &str, cursor: Cursor, at: DateTime<U
 pub(crate) async fn record_error(db: &Database, name: &str, message: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
-        sqlx::query("UPDATE projection_checkpoints SET last_error = $2, last_error_at = $3 WHERE name = $1")
-            .bind(name)
-            .bind(message)
-            .bind(Utc::now())
-            .execute(conn)
-            .await
-            .map(|_| ())
+        sqlx::query(
+            "INSERT INTO projection_checkpoints (name, last_error, last_error_at, failures) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (name) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+                 failures = projection_checkpoints.failures + 1",
+        )
+        .bind(name)
+        .bind(message)
+        .bind(Utc::now())
+        .execute(conn)
+        .await
+        .map(|_| ())
     })?;
     tx.commit().await
 }

@@ -1,5 +1,6 @@
 //! Reading stored events back as the domain's event enums, so projections match on typed facts
-//! and never on JSON.
+//! and never on JSON. Every aggregate whose events can be in the log is registered here once
+//! ([`AGGREGATES`]); an event of any other type is an error the runner reports, never a skip.
 
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
@@ -7,8 +8,9 @@ use cqrs_es::Aggregate;
 use khaki_domain::account::{Account, AccountEvent};
 use khaki_domain::request::{MaintenanceRequest, RequestEvent};
 use khaki_domain::resident::{Resident, ResidentEvent};
+use khaki_domain::roster::{RosterEntry, RosterEvent};
 use khaki_domain::staff::{StaffEvent, StaffMember};
-use khaki_domain::upcast;
+use khaki_domain::{contract, upcast};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -18,7 +20,8 @@ use crate::log::{Cursor, RecordedEvent};
 /// One recorded event, decoded by its aggregate type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fact {
-    /// The aggregate's id (a request's or an account's).
+    /// The aggregate's id (a request's or an account's). A stream keyed by something other than
+    /// a UUID (a roster entry, by its flat) has the name-based UUID of its key, stable and unique.
     pub id: Uuid,
     /// Its place in the aggregate's stream.
     pub sequence: i64,
@@ -35,8 +38,79 @@ pub enum Event {
     Staff(StaffEvent),
     Account(AccountEvent),
     Resident(ResidentEvent),
-    /// An aggregate no read model follows yet (a later feature's); skipped, never an error.
-    Other,
+    Roster(RosterEvent),
+}
+
+/// An aggregate the read side decodes: which [`Event`] its events become.
+trait Followed: Aggregate {
+    fn fact(event: Self::Event) -> Event;
+}
+
+impl Followed for MaintenanceRequest {
+    fn fact(event: RequestEvent) -> Event {
+        Event::Request(event)
+    }
+}
+
+impl Followed for StaffMember {
+    fn fact(event: StaffEvent) -> Event {
+        Event::Staff(event)
+    }
+}
+
+impl Followed for Account {
+    fn fact(event: AccountEvent) -> Event {
+        Event::Account(event)
+    }
+}
+
+impl Followed for Resident {
+    fn fact(event: ResidentEvent) -> Event {
+        Event::Resident(event)
+    }
+}
+
+impl Followed for RosterEntry {
+    fn fact(event: RosterEvent) -> Event {
+        Event::Roster(event)
+    }
+}
+
+type Decode = fn(&RecordedEvent) -> Result<Event, String>;
+
+/// One aggregate as the read side knows it: its stored type name, how its events are decoded, and
+/// every event type it can emit (from the event enum's own serde derive).
+pub struct Registered {
+    pub aggregate_type: &'static str,
+    decode: Decode,
+    pub event_types: fn() -> &'static [&'static str],
+}
+
+const fn registered<A: Followed>() -> Registered
+where
+    A::Event: for<'de> Deserialize<'de>,
+{
+    Registered { aggregate_type: A::TYPE, decode: decode_as::<A>, event_types: contract::event_types::<A::Event> }
+}
+
+/// Every aggregate that can be in the log. A new aggregate adds a line (and a [`Followed`] impl).
+pub const AGGREGATES: &[Registered] = &[
+    registered::<MaintenanceRequest>(),
+    registered::<StaffMember>(),
+    registered::<Account>(),
+    registered::<Resident>(),
+    registered::<RosterEntry>(),
+];
+
+fn decode_as<A: Followed>(recorded: &RecordedEvent) -> Result<Event, String> {
+    payload::<A>(recorded).map(A::fact)
+}
+
+/// Names streams that are not keyed by a UUID ("khaki-estate stream" as a v5 namespace).
+const STREAM_NAMESPACE: Uuid = Uuid::from_u128(0x6b68_616b_692d_7374_7265_616d_0000_0001);
+
+fn stream_id(aggregate_id: &str) -> Uuid {
+    Uuid::parse_str(aggregate_id).unwrap_or_else(|_| Uuid::new_v5(&STREAM_NAMESPACE, aggregate_id.as_bytes()))
 }
 
 impl Fact {
@@ -44,22 +118,21 @@ impl Fact {
         self.cursor.position
     }
 
-    /// Decodes one stored event. Every event type is at version "1"; a payload that does not read
-    /// as today's event is an error the runner reports (and stops at), never a silent skip.
+    /// Decodes one stored event. A payload that does not read as today's event (or through an
+    /// upcaster), or an aggregate type nobody registered, is an error the runner reports (and
+    /// retries), never a silent skip.
     pub fn decode(recorded: &RecordedEvent) -> Result<Self, ProjectionError> {
         let undecodable = |message: String| ProjectionError::Undecodable {
             position: recorded.position,
             event_type: recorded.event_type.clone(),
             message,
         };
-        let id = Uuid::parse_str(&recorded.aggregate_id).map_err(|e| undecodable(e.to_string()))?;
-        let event = match recorded.aggregate_type.as_str() {
-            "MaintenanceRequest" => Event::Request(payload::<MaintenanceRequest>(recorded).map_err(undecodable)?),
-            "Staff" => Event::Staff(payload::<StaffMember>(recorded).map_err(undecodable)?),
-            "Account" => Event::Account(payload::<Account>(recorded).map_err(undecodable)?),
-            "Resident" => Event::Resident(payload::<Resident>(recorded).map_err(undecodable)?),
-            _ => Event::Other,
-        };
+        let decode =
+            AGGREGATES.iter().find(|a| a.aggregate_type == recorded.aggregate_type).map(|a| a.decode).ok_or_else(
+                || undecodable(format!("no reader knows the aggregate type '{}'", recorded.aggregate_type)),
+            )?;
+        let event = decode(recorded).map_err(undecodable)?;
+        let id = stream_id(&recorded.aggregate_id);
         let actor = recorded
             .metadata
             .get("actor")

@@ -24,6 +24,8 @@ pub struct ProjectionStatus {
     /// The last failure, until a batch succeeds again (from whichever process runs it).
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
+    /// Failed batches, ever.
+    pub failures: i64,
 }
 
 /// Lag is counted event by event along the log's index up to this many, so a health check stays
@@ -60,6 +62,7 @@ pub async fn status(db: &Database) -> Result<Vec<ProjectionStatus>, sqlx::Error>
             lag_events: lag,
             last_error: checkpoint.last_error,
             last_error_at: checkpoint.last_error_at,
+            failures: checkpoint.failures,
         });
     }
     Ok(statuses)

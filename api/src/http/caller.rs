@@ -1,7 +1,7 @@
 //! Who is calling: the bearer token is resolved once per request by middleware, and handlers ask
 //! for a [`Caller`] (401 when there is none).
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -45,6 +45,15 @@ fn expired() -> ApiError {
         "unauthenticated",
         "the session has ended or is not known; sign in again",
     )
+}
+
+/// For endpoints open to everyone that say more to some callers (`/health` to administrators).
+impl<S: Send + Sync> OptionalFromRequestParts<S> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<Caller>().cloned())
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {

@@ -2,12 +2,12 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use khaki_migrations::with_pool;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::http::caller::Caller;
 use crate::http::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -40,18 +40,24 @@ pub async fn metrics(
             u8::from(p.last_error.is_some())
         ));
     }
+    out.push_str("# HELP khaki_projection_failures_total Batches a read model failed to apply, since the database was made.\n# TYPE khaki_projection_failures_total counter\n");
+    for p in &all {
+        out.push_str(&format!("khaki_projection_failures_total{{projection=\"{}\"}} {}\n", p.name, p.failures));
+    }
     (StatusCode::OK, text_plain, out)
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
-    /// "ok", or what is wrong.
+    /// "ok"; "degraded" while any read model is failing; "database unreachable".
     pub status: &'static str,
     /// postgres or sqlite.
     pub store: &'static str,
     /// The highest global position in the log (0 when empty).
     pub log_head: i64,
-    /// Each read model: how many committed events it has yet to apply, and its last failure.
+    /// The read models that are failing (and retrying), by name.
+    pub failing: Vec<&'static str>,
+    /// Each read model: how many committed events it has yet to apply, and whether it is failing.
     pub projections: Vec<ProjectionHealth>,
 }
 
@@ -59,31 +65,41 @@ pub struct Health {
 pub struct ProjectionHealth {
     pub name: &'static str,
     pub lag_events: i64,
+    pub failing: bool,
+    /// The failure's text, shown to administrators only (everyone else sees that it fails).
     pub last_error: Option<String>,
 }
 
-/// Whether the service and its database answer.
+/// Whether the service, its database and every read model are well. 503 while any read model is
+/// stuck on a failure, so a load balancer or an operator never reads "ok" over a stalled system.
 #[utoipa::path(get, path = "/health", tag = "service", responses((status = 200, body = Health), (status = 503, body = Health)))]
-pub async fn health(State(state): State<AppState>) -> (StatusCode, axum::Json<Health>) {
+pub async fn health(State(state): State<AppState>, caller: Option<Caller>) -> (StatusCode, axum::Json<Health>) {
     let db = state.log.database();
-    let head: Result<Option<i64>, sqlx::Error> =
-        with_pool!(db, |pool| sqlx::query_scalar("SELECT MAX(position) FROM events").fetch_one(pool).await);
-    let projections = khaki_projections::status(db).await.map(|all| {
-        all.into_iter()
-            .map(|p| ProjectionHealth { name: p.name, lag_events: p.lag_events, last_error: p.last_error })
-            .collect()
-    });
-    match (head, projections) {
-        (Ok(head), Ok(projections)) => (
-            StatusCode::OK,
-            axum::Json(Health { status: "ok", store: db.kind().name(), log_head: head.unwrap_or(0), projections }),
-        ),
-        (Err(error), _) | (_, Err(error)) => {
+    let administrator = caller.is_some_and(|c| c.actor.administrator);
+    match khaki_projections::status(db).await {
+        Ok(all) => {
+            let head = all.first().map_or(0, |p| p.log_head_position);
+            let failing: Vec<&'static str> = all.iter().filter(|p| p.last_error.is_some()).map(|p| p.name).collect();
+            let projections = all
+                .into_iter()
+                .map(|p| ProjectionHealth {
+                    name: p.name,
+                    lag_events: p.lag_events,
+                    failing: p.last_error.is_some(),
+                    last_error: p.last_error.filter(|_| administrator),
+                })
+                .collect();
+            let (status, word) =
+                if failing.is_empty() { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "degraded") };
+            (status, axum::Json(Health { status: word, store: db.kind().name(), log_head: head, failing, projections }))
+        }
+        Err(error) => {
             tracing::error!(%error, "health check cannot reach the database");
             let unreachable = Health {
                 status: "database unreachable",
                 store: db.kind().name(),
                 log_head: 0,
+                failing: Vec::new(),
                 projections: Vec::new(),
             };
             (StatusCode::SERVICE_UNAVAILABLE, axum::Json(unreachable))
