@@ -243,3 +243,26 @@ pub fn unique_violation(error: &sqlx::Error) -> Option<String> {
     // PostgreSQL names the constraint; SQLite names the columns in its message.
     Some(db.constraint().map_or_else(|| db.message().to_owned(), str::to_owned))
 }
+
+/// Whether an error says the transaction lost a race with another and may simply be run again:
+/// a deadlock or serialization failure on PostgreSQL, a busy or locked database on SQLite.
+pub fn lost_race(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = error else {
+        return false;
+    };
+    let code = db.code().unwrap_or_default();
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), and their extended codes (same low byte).
+        return code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+    }
+    // serialization_failure, deadlock_detected
+    matches!(code.as_ref(), "40001" | "40P01")
+}
+
+/// Whether an error is a violated constraint (unique, check, foreign key, not null).
+pub fn constraint_violation(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = error else {
+        return false;
+    };
+    !matches!(db.kind(), sqlx::error::ErrorKind::Other)
+}

@@ -25,6 +25,9 @@ impl Recorded for MaintenanceRequest {
         let before = change.before.open_holder();
         let after = change.after.open_holder();
         if before != after {
+            if let (Some(previous), Some(next)) = (before, after) {
+                lock_in_order(tx, previous, next).await?;
+            }
             if let Some(previous) = before {
                 release(tx, previous, request.id.as_uuid()).await?;
             }
@@ -66,6 +69,21 @@ impl Recorded for MaintenanceRequest {
         }
         Ok(())
     }
+}
+
+/// A reassignment touches two staff members' rows. Taking them in one fixed order (by id) means
+/// two reassignments between the same people in opposite directions queue instead of deadlocking.
+/// SQLite's single writer already serialises them.
+async fn lock_in_order(tx: &mut Tx, one: AccountId, other: AccountId) -> Result<(), CommandError> {
+    if let Tx::Postgres(tx) = tx {
+        let mut ids = [one.as_uuid(), other.as_uuid()];
+        ids.sort();
+        sqlx::query("SELECT staff_id FROM staff_ledger WHERE staff_id = ANY($1) ORDER BY staff_id FOR UPDATE")
+            .bind(&ids[..])
+            .fetch_all(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn release(tx: &mut Tx, staff: AccountId, request: Uuid) -> Result<(), CommandError> {

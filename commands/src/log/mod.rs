@@ -11,7 +11,7 @@ mod retry;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
-use khaki_migrations::{Database, Tx};
+use khaki_migrations::{constraint_violation, lost_race, Database, Tx};
 use uuid::Uuid;
 
 use crate::error::CommandError;
@@ -149,11 +149,21 @@ impl<A: Recorded> Decided<A> {
         if self.events.is_empty() {
             return Ok(self.executed(self.version, None));
         }
-        let change =
-            Change { id: &self.id, before: &self.before, after: &self.after, events: &self.events, at: origin.at };
-        A::record(tx, &change, &log.rules).await?;
+        // The events first: a command that lost the race to its aggregate is told so by the
+        // stream's unique sequence before it touches a ledger row it would have written from
+        // stale state.
         let metadata = origin.metadata(self.command, command_id);
         let appended = append::append::<A>(tx, &self.id, self.version, &self.events, &metadata).await?;
+        let change =
+            Change { id: &self.id, before: &self.before, after: &self.after, events: &self.events, at: origin.at };
+        A::record(tx, &change, &log.rules).await.map_err(|error| match error {
+            // The ledger is always what the log says, so a constraint it breaks now means the
+            // facts moved since they were read: a lost race, run again against the new state.
+            CommandError::Store(e) if constraint_violation(&e) || lost_race(&e) => {
+                CommandError::Conflict { what: A::NOUN }
+            }
+            other => other,
+        })?;
         Ok(self.executed(appended.version, Some(appended.position)))
     }
 

@@ -9,6 +9,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use khaki_migrations::lost_race;
 use rand::Rng;
 
 use crate::error::CommandError;
@@ -25,7 +26,12 @@ where
     let mut tries = 0;
     loop {
         tries += 1;
-        match attempt().await {
+        let outcome = match attempt().await {
+            // A deadlock or serialization failure anywhere in the attempt is a lost race too.
+            Err(CommandError::Store(error)) if lost_race(&error) => Err(CommandError::Conflict { what: "the record" }),
+            other => other,
+        };
+        match outcome {
             Err(CommandError::Conflict { what }) => {
                 if let Some(expected) = origin.expected_version {
                     return Err(CommandError::VersionMismatch { what, expected, current: None });
