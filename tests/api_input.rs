@@ -157,6 +157,11 @@ fn endpoints(request: &str, staff: &str, resident: &str, someone: &str) -> Vec<E
     ]
 }
 
+/// Texts that stay on one line; the others (descriptions, comments, reasons, notes) may have
+/// line breaks.
+const ONE_LINE: &[&str] =
+    &["title", "location", "display_name", "department", "username", "email", "employee_id", "flat", "phone"];
+
 /// A value of another JSON type than `value`'s.
 fn wrong_type(value: &Value) -> Value {
     match value {
@@ -198,6 +203,29 @@ fn cases(endpoint: &Endpoint) -> Vec<(String, &'static str, String, String)> {
         let mut body = valid.clone();
         body[*field] = json!("x".repeat(max + 1));
         cases.push((format!("'{field}' over {max} characters"), json_type, body.to_string(), path.clone()));
+    }
+    if let Some(fields) = valid.as_object() {
+        for (field, value) in fields.iter().filter(|(_, v)| v.is_string()) {
+            let with = |text: String| {
+                let mut body = valid.clone();
+                body[field] = json!(text);
+                body.to_string()
+            };
+            let original = value.as_str().unwrap_or_default();
+            cases.push((format!("'{field}' holding NUL"), json_type, with(format!("{original}\u{0}x")), path.clone()));
+            // Signing in judges only the password: a username of any shape is just not found.
+            let signing_in = path.ends_with("/session");
+            if field != "password" && !signing_in {
+                let bell = with(format!("{original}\u{7}"));
+                cases.push((format!("'{field}' holding a control character"), json_type, bell, path.clone()));
+                let invisible = with("\u{200B}\u{200B}\u{FEFF}".into());
+                cases.push((format!("'{field}' of invisible characters only"), json_type, invisible, path.clone()));
+            }
+            if ONE_LINE.contains(&field.as_str()) && !signing_in {
+                let broken = with(format!("{original}\nsecond line"));
+                cases.push((format!("'{field}' over two lines"), json_type, broken, path.clone()));
+            }
+        }
     }
     for (field, number) in endpoint.out_of_range {
         let mut body = valid.clone();

@@ -4,3 +4,5 @@
 //! checkpoints cover the log up to a server's stop.
 
 mod health;
+mod privacy;
+mod residents;

@@ -23,18 +23,18 @@ pub async fn register(
     contact: ContactDetails,
 ) -> Result<Executed<Resident>, CommandError> {
     let loaded = log.load::<Resident>(&account.id.to_string()).await?;
+    let owner = register.resident_type == ResidentType::Owner;
+    let flat = register.flat.clone();
+    // Permission first, then uniqueness: the decision is made before any row is written.
+    let decided = loaded.decide("register_resident", origin.issue(ResidentCommand::Register(register))).await?;
     let mut tx = log.begin().await?;
     let command_id = Uuid::new_v4();
     open_in(log, &mut tx, origin, &account, AccountKind::Resident, false, command_id).await?;
     write_contact(&mut tx, account.id, &contact).await?;
-    if register.resident_type == ResidentType::Owner {
-        claim_in(log, &mut tx, origin, &register.flat, account.id, command_id).await?;
+    if owner {
+        claim_in(log, &mut tx, origin, &flat, account.id, command_id).await?;
     }
-    let executed = loaded
-        .decide("register_resident", origin.issue(ResidentCommand::Register(register)))
-        .await?
-        .append_to(log, &mut tx, origin, command_id)
-        .await?;
+    let executed = decided.append_to(log, &mut tx, origin, command_id).await?;
     tx.commit().await?;
     Ok(executed)
 }

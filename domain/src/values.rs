@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use chrono::{Months, NaiveDate};
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// How urgent a request is: 1 low, 2 medium, 3 high, 4 emergency.
@@ -106,8 +108,9 @@ impl<'de> Deserialize<'de> for Rating {
     }
 }
 
-/// A text with a required length range in characters (not bytes), trimmed of outer space.
-/// Used for titles, descriptions, locations, reasons and comments.
+/// A text with a required length range in characters (not bytes), trimmed of outer space, with at
+/// least one visible character and no control characters (line breaks and tabs only where the text
+/// may run over several lines). Used for titles, descriptions, locations, reasons and comments.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Text(String);
@@ -118,20 +121,45 @@ pub enum TextError {
     Empty { field: &'static str },
     #[error("{field} is {length} characters long; at most {max} are allowed")]
     TooLong { field: &'static str, length: usize, max: usize },
+    #[error("{field} must not contain control characters ({found} found)")]
+    ControlCharacter { field: &'static str, found: String },
+    #[error("{field} must not contain line breaks or tabs")]
+    LineBreak { field: &'static str },
+    #[error("{field} must contain a visible character, not only spaces or invisible ones")]
+    Invisible { field: &'static str },
 }
 
 impl Text {
-    /// `field` names the text in the error, e.g. "title".
+    /// A text that may run over several lines. `field` names it in the error, e.g. "description".
     pub fn parse(field: &'static str, text: &str, max: usize) -> Result<Self, TextError> {
+        Self::checked(field, text, max, true)
+    }
+
+    /// A text on one line: a title, a location, a name.
+    pub fn line(field: &'static str, text: &str, max: usize) -> Result<Self, TextError> {
+        Self::checked(field, text, max, false)
+    }
+
+    fn checked(field: &'static str, text: &str, max: usize, multiline: bool) -> Result<Self, TextError> {
         let trimmed = text.trim();
         let length = trimmed.chars().count();
         if length == 0 {
-            Err(TextError::Empty { field })
-        } else if length > max {
-            Err(TextError::TooLong { field, length, max })
-        } else {
-            Ok(Self(trimmed.to_owned()))
+            return Err(TextError::Empty { field });
         }
+        if length > max {
+            return Err(TextError::TooLong { field, length, max });
+        }
+        let line_break = |c: char| matches!(c, '\n' | '\r' | '\t');
+        if let Some(control) = trimmed.chars().find(|&c| c.is_control() && !line_break(c)) {
+            return Err(TextError::ControlCharacter { field, found: format!("U+{:04X}", u32::from(control)) });
+        }
+        if !multiline && trimmed.chars().any(line_break) {
+            return Err(TextError::LineBreak { field });
+        }
+        if !trimmed.chars().any(is_visible) {
+            return Err(TextError::Invisible { field });
+        }
+        Ok(Self(trimmed.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -139,10 +167,42 @@ impl Text {
     }
 }
 
+/// Whether a character shows: not space, not a control, and not one of the zero-width and
+/// formatting characters that render as nothing (zero-width spaces and joiners, direction marks,
+/// word joiners, the byte-order mark, the soft hyphen).
+fn is_visible(c: char) -> bool {
+    let invisible = matches!(
+        c,
+        '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+    );
+    !(c.is_whitespace() || c.is_control() || invisible)
+}
+
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// A date a person gives (moving in or out, a hire) must fall from 1950 up to two years after
+/// `today`, so that a slip such as `9999-12-31` or `0202-01-01` is refused rather than stored.
+pub fn plausible_date(field: &'static str, date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    let earliest = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap_or(NaiveDate::MIN);
+    let latest = today.checked_add_months(Months::new(24)).unwrap_or(NaiveDate::MAX);
+    if (earliest..=latest).contains(&date) {
+        Ok(date)
+    } else {
+        Err(DateError { field, earliest, latest })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field} must be a date from {earliest} to {latest}")]
+pub struct DateError {
+    pub field: &'static str,
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
 }
 
 /// The length limits of SPEC §2, in one place so the API can quote them.
@@ -190,5 +250,36 @@ mod tests {
         let devanagari = "नल".repeat(100);
         assert!(Text::parse("title", &devanagari, 200).is_ok());
         assert!(matches!(Text::parse("title", &devanagari, 199), Err(TextError::TooLong { length: 200, .. })));
+    }
+
+    #[test]
+    fn dates_far_in_the_past_or_future_are_refused() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("valid");
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid");
+        assert!(plausible_date("on", date(9999, 12, 31), today).is_err());
+        assert!(plausible_date("on", date(202, 1, 1), today).is_err());
+        assert!(plausible_date("on", date(2028, 12, 2), today).is_err());
+        assert_eq!(plausible_date("on", date(2028, 12, 1), today), Ok(date(2028, 12, 1)));
+        assert_eq!(plausible_date("on", date(1950, 1, 1), today), Ok(date(1950, 1, 1)));
+    }
+
+    #[test]
+    fn texts_refuse_control_characters_and_invisible_content() {
+        let cases: &[(&str, bool, Result<&str, TextError>)] = &[
+            ("a\u{0}b", true, Err(TextError::ControlCharacter { field: "f", found: "U+0000".into() })),
+            ("a\u{7}b", true, Err(TextError::ControlCharacter { field: "f", found: "U+0007".into() })),
+            ("a\u{9B}b", true, Err(TextError::ControlCharacter { field: "f", found: "U+009B".into() })),
+            ("one\ntwo\tthree", true, Ok("one\ntwo\tthree")),
+            ("one\ntwo", false, Err(TextError::LineBreak { field: "f" })),
+            ("\u{200B}\u{200B}", false, Err(TextError::Invisible { field: "f" })),
+            ("\u{FEFF}\u{2060}\u{00AD}", true, Err(TextError::Invisible { field: "f" })),
+            ("\u{200B}Leak", false, Ok("\u{200B}Leak")),
+            ("नल", false, Ok("नल")),
+        ];
+        for (given, multiline, expected) in cases {
+            let parsed = if *multiline { Text::parse("f", given, 100) } else { Text::line("f", given, 100) };
+            let expected = expected.clone().map(|t| Text(t.to_owned()));
+            assert_eq!(parsed, expected, "{given:?} (multiline: {multiline})");
+        }
     }
 }

@@ -28,7 +28,7 @@ use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json::Json;
 use crate::http::origin::CommandOrigin;
-use crate::http::requests::view::request_id;
+use crate::http::requests::view::{as_sent, request_id};
 use crate::http::staff::view::may_view;
 use crate::http::AppState;
 
@@ -196,10 +196,11 @@ pub async fn request_history(
     Query(params): Query<HistoryParams>,
 ) -> Result<axum::Json<History>, ApiError> {
     let db = state.log.database();
-    let id = request_id(db, &id).await?;
+    let sent = id;
+    let id = request_id(db, &sent).await?;
     // The history folds to the request as it stands now, which is what visibility is judged on.
     let (entries, now) = history::<MaintenanceRequest>(db, &id.to_string()).await.map_err(ApiError::internal)?;
-    ensure_seen(db, &caller.actor, id, &now).await?;
+    ensure_seen(db, &caller.actor, id, &now).await.map_err(|e| as_sent(e, id, &sent))?;
     Ok(axum::Json(page(db, entries, &params, caller.actor.is_staff() || caller.actor.auditor).await?))
 }
 

@@ -1,12 +1,31 @@
 //! Turning request bodies' plain values into the domain's constrained values, with a 400 that
 //! names the field when one does not fit.
 
+use chrono::NaiveDate;
+use khaki_domain::values::plausible_date;
 use khaki_domain::{limits, Text};
 
 use crate::http::error::ApiError;
 
 pub fn text(field: &'static str, value: &str, max: usize) -> Result<Text, ApiError> {
     Text::parse(field, value, max).map_err(|e| ApiError::invalid(field, e.to_string()))
+}
+
+/// A date a person gives, within the window [`plausible_date`] allows around today.
+pub fn date(field: &'static str, value: NaiveDate, today: NaiveDate) -> Result<NaiveDate, ApiError> {
+    plausible_date(field, value, today).map_err(|e| ApiError::invalid(field, e.to_string()))
+}
+
+/// A text on one line (a title, a location, a name).
+pub fn line(field: &'static str, value: &str, max: usize) -> Result<Text, ApiError> {
+    Text::line(field, value, max).map_err(|e| ApiError::invalid(field, e.to_string()))
+}
+
+pub fn optional_line(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<Text>, ApiError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(value) => line(field, value, max).map(Some),
+    }
 }
 
 pub fn optional_text(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<Text>, ApiError> {
@@ -40,7 +59,7 @@ pub fn email(value: &str) -> Result<String, ApiError> {
         && value.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
         })
-        && !value.chars().any(char::is_whitespace);
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control());
     if plausible {
         Ok(value.to_owned())
     } else {

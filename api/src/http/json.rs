@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::http::error::ApiError;
 
@@ -62,6 +62,14 @@ pub fn too_large() -> ApiError {
 
 /// Parses a JSON body, naming the path of the first wrong value.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // A NUL can only reach a JSON string as the escape \u0000. No value of ours may hold one
+    // (PostgreSQL cannot store it), whatever the field, so it is refused here for every body.
+    if bytes.windows(6).any(|w| w == br"\u0000") {
+        if let Some(field) = serde_json::from_slice::<Value>(bytes).ok().as_ref().and_then(|v| nul_at(v, "")) {
+            let message = format!("{field}: text must not contain the NUL character (U+0000)");
+            return Err(ApiError::bad_request("invalid_input", message).with_details(json!({ "field": field })));
+        }
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -74,6 +82,23 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ApiError::bad_request("invalid_input", message).with_details(json!({ "field": field }))
         }
     })
+}
+
+/// The path of the first string (or key) in `value` holding a NUL character.
+fn nul_at(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::String(text) => text.contains('\0').then(|| path.trim_start_matches('.').to_owned()),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| nul_at(item, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let here = format!("{path}.{key}");
+            if key.contains('\0') {
+                Some(here.trim_start_matches('.').to_owned())
+            } else {
+                nul_at(item, &here)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// Like [`Json`], but an empty body means the default (for bodies whose fields are all optional).

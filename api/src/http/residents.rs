@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::input::{email, optional_text, password_hash, phone, text};
+use crate::http::input::{date, email, line, optional_line, password_hash, phone};
 use crate::http::json::Json;
 use crate::http::origin::{id_for, CommandOrigin};
 use crate::http::staff::view::Preferences;
@@ -169,7 +169,7 @@ pub async fn register(
         id,
         username: Username::parse(&body.username).map_err(|e| ApiError::invalid("username", e.to_string()))?,
         email: Some(email(&body.email)?),
-        display_name: text("display_name", &body.display_name, 100)?.to_string(),
+        display_name: line("display_name", &body.display_name, 100)?.to_string(),
         phone: phone("phone", body.phone.as_deref())?,
         password_hash: Some(password_hash(&body.password).await?),
     };
@@ -178,14 +178,14 @@ pub async fn register(
         flat: FlatNumber::parse(&body.flat).map_err(|e| ApiError::invalid("flat", e.to_string()))?,
         resident_type: resident_type(&body.resident_type)?,
         committee: body.committee,
-        move_in: body.move_in,
+        move_in: date("move_in", body.move_in, origin.at.date_naive())?,
         notifications: body.notifications.map(Into::into).unwrap_or_default(),
     };
     let contact = ContactDetails {
         email: None,
         phone: None,
         alternate_phone: phone("alternate_phone", body.alternate_phone.as_deref())?,
-        emergency_contact_name: optional_text("emergency_contact_name", body.emergency_contact_name.as_deref(), 100)?
+        emergency_contact_name: optional_line("emergency_contact_name", body.emergency_contact_name.as_deref(), 100)?
             .map(|t| t.to_string()),
         emergency_contact_phone: phone("emergency_contact_phone", body.emergency_contact_phone.as_deref())?,
     };
@@ -234,7 +234,7 @@ pub async fn set_contact(
         email: body.email.as_deref().map(email).transpose()?,
         phone: phone("phone", body.phone.as_deref())?,
         alternate_phone: phone("alternate_phone", body.alternate_phone.as_deref())?,
-        emergency_contact_name: optional_text("emergency_contact_name", body.emergency_contact_name.as_deref(), 100)?
+        emergency_contact_name: optional_line("emergency_contact_name", body.emergency_contact_name.as_deref(), 100)?
             .map(|t| t.to_string()),
         emergency_contact_phone: phone("emergency_contact_phone", body.emergency_contact_phone.as_deref())?,
     };
@@ -295,7 +295,8 @@ pub async fn move_out(
     Path(id): Path<String>,
     Json(body): Json<MoveOutBody>,
 ) -> Result<axum::Json<ResidentAnswer>, ApiError> {
-    run(&state, &origin, &id, "move_out", ResidentCommand::MoveOut { on: body.on }).await
+    let on = date("on", body.on, origin.at.date_naive())?;
+    run(&state, &origin, &id, "move_out", ResidentCommand::MoveOut { on }).await
 }
 
 #[derive(utoipa::IntoResponses)]

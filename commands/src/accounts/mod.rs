@@ -105,11 +105,13 @@ pub async fn open_in(
     administrator: bool,
     command_id: Uuid,
 ) -> Result<Executed<Account>, CommandError> {
-    insert_account_row(tx, account, kind, origin.at).await?;
+    // Decided before the row is written: someone who may not open accounts is refused before a
+    // taken username or e-mail could tell them that it exists.
     let loaded = log.load::<Account>(&account.id.to_string()).await?;
     let decided = loaded
         .decide("open_account", origin.issue(AccountCommand::Open { id: account.id, kind, administrator }))
         .await?;
+    insert_account_row(tx, account, kind, origin.at).await?;
     decided.append_to(log, tx, origin, command_id).await
 }
 

@@ -22,11 +22,12 @@ pub(crate) struct StandingRow {
     manage_finances: Option<bool>,
     send_announcements: Option<bool>,
     employed: Option<bool>,
+    moves_out_on: Option<chrono::NaiveDate>,
 }
 
 /// What makes up an account's standing; callers add the condition that picks the account.
 pub(crate) const STANDING: &str =
-    "SELECT a.id, a.kind, a.administrator, a.auditor, a.active, r.committee, r.active AS resident_active, s.role,
+    "SELECT a.id, a.kind, a.administrator, a.auditor, a.active, r.committee, r.active AS resident_active, r.moves_out_on, s.role,
             s.access_all, s.can_assign, s.can_close, s.manage_finances, s.send_announcements, s.employed
      FROM accounts a
      LEFT JOIN residents r ON r.account_id = a.id
@@ -47,7 +48,11 @@ pub(crate) fn actor(row: StandingRow) -> Result<Option<Actor>, CommandError> {
     }
     let account = AccountId::from_uuid(row.id);
     let standing = match (row.kind.as_str(), row.role.as_deref()) {
-        ("resident", _) if row.resident_active == Some(true) => {
+        // A move-out recorded ahead of time takes effect on its day.
+        ("resident", _)
+            if row.resident_active == Some(true)
+                && row.moves_out_on.is_none_or(|out| chrono::Utc::now().date_naive() < out) =>
+        {
             Standing::Resident { committee: row.committee.unwrap_or(false) }
         }
         ("staff", Some(role)) => {

@@ -76,9 +76,11 @@ pub async fn submit(log: &EventLog, origin: &Origin, new: NewRequest) -> Result<
 async fn is_active_resident(db: &Database, account: AccountId) -> Result<bool, CommandError> {
     let active: Option<bool> = with_pool!(db, |pool| {
         sqlx::query_scalar(
-            "SELECT r.active AND a.active FROM residents r JOIN accounts a ON a.id = r.account_id WHERE r.account_id = $1",
+            "SELECT r.active AND a.active AND (r.moves_out_on IS NULL OR r.moves_out_on > $2)
+             FROM residents r JOIN accounts a ON a.id = r.account_id WHERE r.account_id = $1",
         )
         .bind(account.as_uuid())
+        .bind(chrono::Utc::now().date_naive())
         .fetch_optional(pool)
         .await
     })?;

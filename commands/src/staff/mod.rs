@@ -38,7 +38,6 @@ pub async fn onboard(log: &EventLog, origin: &Origin, new: NewStaff) -> Result<E
     let loaded = log.load::<StaffMember>(&id.to_string()).await?;
     let mut tx = log.begin().await?;
     let command_id = Uuid::new_v4();
-    open_in(log, &mut tx, origin, &new.account, AccountKind::Staff, false, command_id).await?;
     let supervisor = match new.supervisor {
         Some(proposed) => Some(supervisor_facts(&mut tx, id, proposed).await?),
         None => None,
@@ -55,8 +54,10 @@ pub async fn onboard(log: &EventLog, origin: &Origin, new: NewStaff) -> Result<E
         available_24x7: new.available_24x7,
         notifications: new.notifications,
     });
-    let executed =
-        loaded.decide("onboard", origin.issue(command)).await?.append_to(log, &mut tx, origin, command_id).await?;
+    // Permission first, then uniqueness: the decision is made before the account row is written.
+    let decided = loaded.decide("onboard", origin.issue(command)).await?;
+    open_in(log, &mut tx, origin, &new.account, AccountKind::Staff, false, command_id).await?;
+    let executed = decided.append_to(log, &mut tx, origin, command_id).await?;
     tx.commit().await?;
     Ok(executed)
 }

@@ -58,7 +58,9 @@ pub fn decide(state: &Resident, issued: &Issued<ResidentCommand>) -> Decision {
                     ResidentEvent::NotificationPreferencesSet { preferences: *preferences, at },
                 )),
                 ResidentCommand::RecordContactChange => Ok(vec![ResidentEvent::ContactDetailsRevised { at }]),
-                ResidentCommand::MoveOut { .. } if !record.is_active() => Err(ResidentRefusal::MovedOut),
+                ResidentCommand::MoveOut { .. } if !record.lives_there_on(at.date_naive()) => {
+                    Err(ResidentRefusal::MovedOut)
+                }
                 ResidentCommand::MoveOut { on } if *on < record.move_in => Err(ResidentRefusal::MoveOutBeforeMoveIn),
                 ResidentCommand::MoveOut { on } => Ok(vec![ResidentEvent::ResidentMovedOut { on: *on, at }]),
             }

@@ -23,13 +23,16 @@ pub struct ResidentRecord {
     pub resident_type: ResidentType,
     pub committee: bool,
     pub move_in: NaiveDate,
+    /// The day they move (or moved) out; a later move-out command before that day replaces it.
     pub moved_out: Option<NaiveDate>,
     pub notifications: NotificationPreferences,
 }
 
 impl ResidentRecord {
-    pub fn is_active(&self) -> bool {
-        self.moved_out.is_none()
+    /// Whether they live at the flat on `day`. A move-out takes effect on its date, not when it is
+    /// recorded: a move-out recorded ahead of time leaves them resident until then.
+    pub fn lives_there_on(&self, day: NaiveDate) -> bool {
+        self.moved_out.is_none_or(|out| day < out)
     }
 }
 

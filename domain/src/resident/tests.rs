@@ -89,9 +89,14 @@ fn a_resident_moves_out_once_and_not_before_moving_in() {
         .when(by(manager(), ResidentCommand::MoveOut { on: day(20) }))
         .then_expect_events(vec![moved.clone()]);
     Scenario::with(())
-        .given(vec![registered(), moved])
+        .given(vec![registered(), ResidentEvent::ResidentMovedOut { on: day(4), at: at() }])
         .when(by(manager(), ResidentCommand::MoveOut { on: day(21) }))
         .then_expect_error(ResidentRefusal::MovedOut);
+    // Recorded ahead of time, a move-out has not happened yet: it may be moved to another day.
+    Scenario::with(())
+        .given(vec![registered(), moved])
+        .when(by(manager(), ResidentCommand::MoveOut { on: day(21) }))
+        .then_expect_events(vec![ResidentEvent::ResidentMovedOut { on: day(21), at: at() }]);
     let mut late = registered();
     if let ResidentEvent::ResidentRegistered { move_in, .. } = &mut late {
         *move_in = day(10);
@@ -100,4 +105,15 @@ fn a_resident_moves_out_once_and_not_before_moving_in() {
         .given(vec![late])
         .when(by(manager(), ResidentCommand::MoveOut { on: day(2) }))
         .then_expect_error(ResidentRefusal::MoveOutBeforeMoveIn);
+}
+
+#[test]
+fn a_move_out_takes_effect_on_its_date_not_when_it_is_recorded() {
+    let mut resident = Resident::default();
+    resident.evolve(registered());
+    resident.evolve(ResidentEvent::ResidentMovedOut { on: day(20), at: at() });
+    let record = resident.record().expect("registered");
+    assert!(record.lives_there_on(day(5)), "recorded on the 5th, still living there");
+    assert!(record.lives_there_on(day(19)));
+    assert!(!record.lives_there_on(day(20)), "gone on the day of the move-out");
 }

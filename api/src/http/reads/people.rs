@@ -15,7 +15,7 @@ use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::reads::freshness::at_least;
 use crate::http::reads::query::Params;
-use crate::http::requests::view::request_id;
+use crate::http::requests::view::{as_sent, request_id};
 use crate::http::staff::view::may_view;
 use crate::http::AppState;
 
@@ -103,8 +103,9 @@ pub async fn suitable(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Rows>, ApiError> {
     let db = state.log.database();
-    let id = request_id(db, &id).await?;
-    let loaded = load_visible_request(&state.log, &caller.actor, id).await?;
+    let sent = id;
+    let id = request_id(db, &sent).await?;
+    let loaded = load_visible_request(&state.log, &caller.actor, id).await.map_err(|e| as_sent(e.into(), id, &sent))?;
     if !caller.actor.holds(Permission::Assign) {
         return Err(ApiError::forbidden("only staff holding the assign permission see who may be assigned"));
     }
@@ -128,8 +129,9 @@ pub async fn request_timeline(
 ) -> Result<axum::Json<Rows>, ApiError> {
     let params = Params::parse(query.as_deref(), &["min_position"])?;
     let db = state.log.database();
-    let id = request_id(db, &id).await?;
-    crate::http::audit::visible_request(&state, &caller.actor, id).await?;
+    let sent = id;
+    let id = request_id(db, &sent).await?;
+    crate::http::audit::visible_request(&state, &caller.actor, id).await.map_err(|e| as_sent(e, id, &sent))?;
     at_least(db, Projection::Timeline, params.one("min_position")?).await?;
     let staff_view = caller.actor.is_staff() || caller.actor.auditor;
     rows(timeline(db, id, staff_view).await.map_err(ApiError::internal)?)

@@ -22,6 +22,9 @@ impl Params {
                 format!("unknown parameter '{unknown}'; known: {}", known.join(", ")),
             ));
         }
+        if let Some((key, _)) = pairs.iter().find(|(k, v)| k.chars().chain(v.chars()).any(char::is_control)) {
+            return Err(ApiError::invalid(key, format!("{key}: query values must not contain control characters")));
+        }
         Ok(Self { pairs })
     }
 

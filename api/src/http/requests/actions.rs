@@ -13,7 +13,7 @@ use crate::http::error::ApiError;
 use crate::http::input::{optional_text, reason, text};
 use crate::http::json::{Json, NoBody, OptionalJson};
 use crate::http::origin::{id_for, CommandOrigin};
-use crate::http::requests::view::request_id;
+use crate::http::requests::view::{as_sent, request_id};
 use crate::http::requests::{answer, CommandAnswer};
 use crate::http::responses::RequestCommandResponses;
 use crate::http::AppState;
@@ -24,7 +24,7 @@ type Answer = Result<axum::Json<CommandAnswer>, ApiError>;
 macro_rules! act {
     ($state:ident, $origin:ident, $id:ident, |$request:ident| $call:expr) => {{
         let $request = request_id($state.log.database(), &$id).await?;
-        let executed = $call.await?;
+        let executed = $call.await.map_err(|e| as_sent(e.into(), $request, &$id))?;
         Ok(axum::Json(answer(&$state, &$origin.actor, executed).await?))
     }};
 }

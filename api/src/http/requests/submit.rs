@@ -13,10 +13,10 @@ use uuid::Uuid;
 use crate::http::audit::{parse_as_of, visible_request};
 use crate::http::caller::Caller;
 use crate::http::error::ApiError;
-use crate::http::input::text;
+use crate::http::input::{line, text};
 use crate::http::json::Json;
 use crate::http::origin::{id_for, CommandOrigin};
-use crate::http::requests::view::{render, request_id, RequestView};
+use crate::http::requests::view::{as_sent, render, request_id, RequestView};
 use crate::http::requests::{answer, CommandAnswer};
 use crate::http::responses::{ReadResponses, RequestCommandResponses};
 use crate::http::AppState;
@@ -52,10 +52,10 @@ pub async fn submit(
         // lost answer cannot file the request twice.
         id: RequestId::from_uuid(id_for(&origin, "request")),
         submitter: body.submitter_id.map(AccountId::from_uuid),
-        title: text("title", &body.title, limits::TITLE)?,
+        title: line("title", &body.title, limits::TITLE)?,
         description: text("description", &body.description, limits::DESCRIPTION)?,
-        category: body.category,
-        location: text("location", &body.location, limits::LOCATION)?,
+        category: line("category", &body.category, 100)?.to_string(),
+        location: line("location", &body.location, limits::LOCATION)?,
         priority: body.priority,
     };
     let submitted = requests::submit(&state.log, &origin, new).await?;
@@ -80,8 +80,9 @@ pub async fn read(
     Query(params): Query<ReadParams>,
 ) -> Result<axum::Json<RequestView>, ApiError> {
     let db = state.log.database();
-    let id = request_id(db, &id).await?;
-    let now = visible_request(&state, &caller.actor, id).await?;
+    let sent = id;
+    let id = request_id(db, &sent).await?;
+    let now = visible_request(&state, &caller.actor, id).await.map_err(|e| as_sent(e, id, &sent))?;
     let (state_then, version) = match params.as_of.as_deref() {
         Some(moment) => {
             as_of::<MaintenanceRequest>(db, &id.to_string(), parse_as_of(moment)?).await.map_err(ApiError::internal)?

@@ -177,5 +177,20 @@ pub async fn request_id(db: &Database, reference: &str) -> Result<RequestId, Api
             .await
     })
     .map_err(ApiError::internal)?;
-    found.map(RequestId::from_uuid).ok_or_else(|| ApiError::not_found(format!("no request {ticket}")))
+    found.map(RequestId::from_uuid).ok_or_else(|| not_found_as_sent(reference))
+}
+
+/// A request that does not exist and one the caller may not see answer alike, echoing only what
+/// the caller sent: a use case's "no request <its id>" becomes "no request <as sent>", so the
+/// answer never tells a hidden request's id (or that a ticket number is taken).
+pub fn as_sent(error: ApiError, id: RequestId, sent: &str) -> ApiError {
+    if error.status == axum::http::StatusCode::NOT_FOUND && error.message == format!("no request {id}") {
+        not_found_as_sent(sent)
+    } else {
+        error
+    }
+}
+
+fn not_found_as_sent(sent: &str) -> ApiError {
+    ApiError::not_found(format!("no request {}", sent.trim()))
 }

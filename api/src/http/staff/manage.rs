@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::input::{email, one_of, optional_text, password_hash, phone, text};
+use crate::http::input::{date, email, line, one_of, optional_text, password_hash, phone};
 use crate::http::json::{Json, NoBody, OptionalJson};
 use crate::http::origin::{id_for, CommandOrigin};
 use crate::http::staff::view::{may_view, record_of, render, StaffView};
@@ -124,16 +124,16 @@ pub async fn onboard(
             id: AccountId::from_uuid(id_for(&origin, "staff")),
             username: Username::parse(&body.username).map_err(|e| ApiError::invalid("username", e.to_string()))?,
             email: Some(email(&body.email)?),
-            display_name: text("display_name", &body.display_name, 100)?.to_string(),
+            display_name: line("display_name", &body.display_name, 100)?.to_string(),
             phone: phone("phone", body.phone.as_deref())?,
             password_hash: Some(password_hash(&body.password).await?),
         },
         employee_id: EmployeeId::parse(&body.employee_id)
             .map_err(|e| ApiError::invalid("employee_id", e.to_string()))?,
         role: one_of("role", &body.role, &ROLES)?,
-        department: text("department", &body.department, 100)?,
+        department: line("department", &body.department, 100)?,
         employment: employment(&body.employment_status)?,
-        hire_date: body.hire_date,
+        hire_date: date("hire_date", body.hire_date, origin.at.date_naive())?,
         supervisor: body.supervisor_id.map(AccountId::from_uuid),
         schedule: optional_text("schedule", body.schedule.as_deref(), 500)?,
         available_24x7: body.available_24x7,
@@ -289,7 +289,7 @@ pub async fn set_department(
     Path(id): Path<String>,
     Json(body): Json<DepartmentBody>,
 ) -> Result<axum::Json<StaffAnswer>, ApiError> {
-    let department = text("department", &body.department, 100)?;
+    let department = line("department", &body.department, 100)?;
     run(&state, &origin, &id, "revise_profile", StaffCommand::ReviseProfile { department }).await
 }
 
