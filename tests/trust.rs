@@ -3,6 +3,7 @@
 //! judged before uniqueness, dates mean what they say, and the estate has one audit key whose
 //! checkpoints cover the log up to a server's stop.
 
+mod audit_key;
 mod health;
 mod privacy;
 mod residents;

@@ -9,8 +9,9 @@ use khaki_commands::{EventLog, Origin};
 use khaki_domain::request::MaintenanceRequest;
 use khaki_domain::AccountId;
 use khaki_migrations::{with_pool, Database};
-use khaki_projections::audit::bundle::{export, verify_bundle, Bundle};
+use khaki_projections::audit::bundle::{export, verify_bundle, Bundle, BundleError};
 use khaki_projections::audit::history::{as_of, history, AsOf};
+use khaki_projections::audit::key::estate_key;
 use khaki_projections::audit::{seal, verify_log, verify_stream};
 use rand::RngCore;
 
@@ -84,6 +85,40 @@ pub fn signing_key(path: &Path) -> Result<SigningKey, Failure> {
     Ok(SigningKey::from_bytes(&seed))
 }
 
+/// The key checkpoints are verified against: this machine's, which must be the estate's.
+async fn trusted_key(db: &Database, key: &SigningKey, settings: &Settings) -> Result<[u8; 32], Failure> {
+    let ours = key.verifying_key().to_bytes();
+    match estate_key(db).await? {
+        Some(estate) if estate != ours => Err(format!(
+            "the estate's checkpoints are signed with public key {}, but {} holds the key of {}; point \
+             --audit-key-file (KHAKI_AUDIT_KEY_FILE) at the estate's key file",
+            hex::encode(estate),
+            settings.audit_key_file.display(),
+            hex::encode(ours)
+        )
+        .into()),
+        _ => Ok(ours),
+    }
+}
+
+/// A bundle of the request's whole stream under a signature: what was recorded since the last
+/// checkpoint is sealed first. On PostgreSQL a transaction still open elsewhere holds the sealer's
+/// commit-safe reading back for a moment, so it tries again briefly until the stream's last event
+/// is covered (and then exports what is sealed).
+async fn sealed_bundle(db: &Database, key: &SigningKey, id: &str) -> Result<Bundle, Failure> {
+    for _ in 0..50 {
+        seal(db, key, chrono::Utc::now()).await?;
+        match export(db, "MaintenanceRequest", id).await {
+            Ok(bundle) if bundle.events.last().is_some_and(|last| last.sequence == bundle.sealed_sequence) => {
+                return Ok(bundle)
+            }
+            Ok(_) | Err(BundleError::NotSealed) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(export(db, "MaintenanceRequest", id).await?)
+}
+
 async fn request_id(db: &Database, reference: &str) -> Result<String, Failure> {
     if reference.parse::<uuid::Uuid>().is_ok() {
         return Ok(reference.to_owned());
@@ -126,7 +161,7 @@ pub async fn audit(settings: &Settings, command: AuditCommand) -> Result<(), Fai
             let report = match stream.as_deref().map(|s| s.split_once(':')) {
                 Some(Some((kind, id))) => verify_stream(&db, kind, id).await?,
                 Some(None) => return Err("a stream is <type>:<id>".into()),
-                None => verify_log(&db, Some(&key.verifying_key().to_bytes())).await?,
+                None => verify_log(&db, Some(&trusted_key(&db, &key, settings).await?)).await?,
             };
             print_json(&report)?;
             if report.ok {
@@ -146,7 +181,7 @@ pub async fn audit(settings: &Settings, command: AuditCommand) -> Result<(), Fai
         }
         AuditCommand::Export { request, out } => {
             let id = request_id(&db, &request).await?;
-            let bundle = export(&db, "MaintenanceRequest", &id).await?;
+            let bundle = sealed_bundle(&db, &key, &id).await?;
             std::fs::write(&out, serde_json::to_string_pretty(&bundle)?)?;
             println!("wrote {} events of {request} to {}", bundle.events.len(), out.display());
             Ok(())

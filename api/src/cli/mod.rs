@@ -122,9 +122,12 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
         .map_err(|_| Failure::from(format!("cannot listen on '{listen}': not an address such as 127.0.0.1:8080")))?;
     let db = Database::open(&settings.location, settings.max_connections).await?;
     let key = audit::signing_key(&settings.audit_key_file)?;
+    khaki_projections::audit::key::adopt(&db, &key.verifying_key().to_bytes(), chrono::Utc::now())
+        .await
+        .map_err(|error| format!("{error} (this server's key file: {})", settings.audit_key_file.display()))?;
     let state =
         AppState::new(EventLog::new(db.clone(), settings.rules.clone())).with_audit_key(key.verifying_key().to_bytes());
-    let sealer = tokio::spawn(sealing(db.clone(), key, settings.seal_every_seconds));
+    let sealer = tokio::spawn(sealing(db.clone(), key.clone(), settings.seal_every_seconds));
     let runner = khaki_projections::Runner::start(
         db.clone(),
         khaki_projections::RunnerSettings {
@@ -140,6 +143,13 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
     housekeeping.abort();
     sealer.abort();
     runner.stop().await;
+    // What was recorded since the last checkpoint is sealed now rather than left to the next
+    // server's minute.
+    match khaki_projections::audit::seal(&db, &key, chrono::Utc::now()).await {
+        Ok(Some(checkpoint)) => tracing::info!(sequence = checkpoint.sequence, "sealed the log on the way out"),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "could not seal the log on the way out"),
+    }
     db.close().await;
     Ok(())
 }

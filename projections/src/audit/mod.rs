@@ -4,6 +4,7 @@
 
 pub mod bundle;
 pub mod history;
+pub mod key;
 pub mod log;
 pub mod merkle;
 pub mod seal;

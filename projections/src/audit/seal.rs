@@ -8,6 +8,7 @@ use khaki_domain::chain::Hash;
 use khaki_migrations::{unique_violation, with_pool, Database};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::key::adopt;
 use crate::audit::log::links_after;
 use crate::audit::merkle::Frontier;
 use crate::log::Cursor;
@@ -79,6 +80,14 @@ impl Row {
 pub enum SealError {
     #[error("a stored checkpoint (number {0}) is malformed")]
     Malformed(i64),
+    #[error("the estate's recorded audit key is malformed")]
+    MalformedKey,
+    /// This server's signing key is not the estate's: sealing with it would fork the record.
+    #[error(
+        "this server's audit signing key (public key {ours}) is not the estate's ({estate}); give every server the \
+         estate's key file with --audit-key-file or KHAKI_AUDIT_KEY_FILE"
+    )]
+    ForeignKey { estate: String, ours: String },
     #[error(transparent)]
     Store(#[from] sqlx::Error),
 }
@@ -109,8 +118,9 @@ pub async fn latest(db: &Database) -> Result<Option<Checkpoint>, SealError> {
 }
 
 /// Seals everything committed since the last checkpoint; `None` when there was nothing new or
-/// another sealer wrote this checkpoint first.
+/// another sealer wrote this checkpoint first. Refused with any key but the estate's.
 pub async fn seal(db: &Database, key: &SigningKey, now: DateTime<Utc>) -> Result<Option<Checkpoint>, SealError> {
+    adopt(db, &key.verifying_key().to_bytes(), now).await?;
     let last = latest(db).await?;
     let (mut frontier, mut cursor, sequence) = match &last {
         Some(c) => (c.frontier.clone(), c.cursor, c.sequence + 1),
