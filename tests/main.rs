@@ -22,7 +22,7 @@ mod every_event;
 mod health;
 mod log;
 mod processes;
-mod races;
 mod projections;
+mod races;
 mod staff;
 mod trust;
