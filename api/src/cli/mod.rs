@@ -144,7 +144,8 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Hourly: forget idempotency keys past their retention. Any server may do it; it is idempotent.
+/// Hourly: forget idempotency keys past their retention and sign-in counts of quiet accounts and
+/// addresses. Any server may do it; it is idempotent.
 async fn housekeeping(db: Database) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -153,6 +154,11 @@ async fn housekeeping(db: Database) {
             Ok(swept) if swept > 0 => tracing::info!(swept, "forgot idempotency keys past retention"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not sweep idempotency keys"),
+        }
+        match khaki_commands::sessions::forget_quiet_attempts(&db, chrono::Utc::now()).await {
+            Ok(swept) if swept > 0 => tracing::info!(swept, "forgot sign-in counts of quiet accounts and addresses"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not sweep sign-in counts"),
         }
     }
 }

@@ -46,6 +46,10 @@ pub struct Global {
     /// Database connections per process [default: 16].
     #[arg(long, env = "KHAKI_MAX_CONNECTIONS", global = true)]
     pub max_connections: Option<u32>,
+    /// Failed sign-ins per account and per client address before each further attempt waits,
+    /// 1 s doubling with each failure up to 15 minutes [default: 10].
+    #[arg(long, env = "KHAKI_SIGN_IN_FAILURES_ALLOWED", global = true)]
+    pub sign_in_failures_allowed: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Deserialize)]
@@ -68,6 +72,7 @@ pub struct FileSettings {
     pub level_two_after_hours: Option<u32>,
     pub auto_close_days: Option<u32>,
     pub max_connections: Option<u32>,
+    pub sign_in_failures_allowed: Option<u32>,
     pub audit_key_file: Option<PathBuf>,
     pub seal_every_seconds: Option<u64>,
     pub listen: Option<String>,
@@ -125,6 +130,11 @@ impl Global {
                 .or(file.level_two_after_hours)
                 .unwrap_or(defaults.level_two_after_hours),
             auto_close_days: self.auto_close_days.or(file.auto_close_days).unwrap_or(defaults.auto_close_days),
+            sign_in_failures_allowed: self
+                .sign_in_failures_allowed
+                .or(file.sign_in_failures_allowed)
+                .unwrap_or(defaults.sign_in_failures_allowed)
+                .max(1),
         };
         let data = self.data.clone().or(file.data.clone()).unwrap_or_else(|| PathBuf::from("khaki-data"));
         let audit_key_file =
@@ -212,6 +222,17 @@ mod tests {
             Global { config: Some(path), workload_limit: Some(6), ..Global::default() }.resolve().expect("valid");
         assert_eq!(settings.rules.workload_limit, 6);
         assert_eq!(settings.rules.time_zone, chrono_tz::Europe::London);
+    }
+
+    #[test]
+    fn the_sign_in_allowance_reaches_the_rules_and_is_never_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("khaki.toml");
+        std::fs::write(&path, "sign_in_failures_allowed = 4\n").expect("written");
+        let from_file = Global { config: Some(path), ..Global::default() }.resolve().expect("valid");
+        assert_eq!(from_file.rules.sign_in_failures_allowed, 4);
+        let none = Global { sign_in_failures_allowed: Some(0), ..Global::default() }.resolve().expect("valid");
+        assert_eq!(none.rules.sign_in_failures_allowed, 1, "the first attempt is always checked");
     }
 
     #[test]
