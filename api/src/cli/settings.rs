@@ -60,7 +60,8 @@ pub enum LogFormat {
     Json,
 }
 
-/// The file form of [`Global`] (plus `listen`, read by `serve`).
+/// The file form of [`Global`] (plus what `serve` reads: `listen`, `cors_origins`, `max_clients`
+/// and the two timeouts).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSettings {
@@ -77,6 +78,9 @@ pub struct FileSettings {
     pub seal_every_seconds: Option<u64>,
     pub listen: Option<String>,
     pub cors_origins: Option<Vec<String>>,
+    pub max_clients: Option<usize>,
+    pub header_timeout_seconds: Option<u64>,
+    pub idle_timeout_seconds: Option<u64>,
 }
 
 /// Settings resolved to what the program runs with.
@@ -96,6 +100,9 @@ pub struct Settings {
 pub struct FileDefaults {
     pub listen: Option<String>,
     pub cors_origins: Option<Vec<String>>,
+    pub max_clients: Option<usize>,
+    pub header_timeout_seconds: Option<u64>,
+    pub idle_timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,7 +160,13 @@ impl Global {
             max_connections: self.max_connections.or(file.max_connections).unwrap_or(16).max(2),
             audit_key_file,
             seal_every_seconds: self.seal_every_seconds.or(file.seal_every_seconds).unwrap_or(60).max(1),
-            file: FileDefaults { listen: file.listen, cors_origins: file.cors_origins },
+            file: FileDefaults {
+                listen: file.listen,
+                cors_origins: file.cors_origins,
+                max_clients: file.max_clients,
+                header_timeout_seconds: file.header_timeout_seconds,
+                idle_timeout_seconds: file.idle_timeout_seconds,
+            },
         })
     }
 }
