@@ -20,6 +20,7 @@ on_both_stores!(
     an_account_has_its_allowance_of_failures_then_waits_ever_longer,
     many_wrong_guesses_from_one_address_are_refused_for_a_while,
     a_burst_of_parallel_guesses_has_no_more_passwords_checked_than_allowed,
+    a_burst_of_right_passwords_leaves_nothing_to_wait_for,
 );
 
 async fn a_session_signs_in_says_who_you_are_and_ends_at_sign_out(store: Store) {
@@ -201,4 +202,21 @@ async fn a_burst_of_parallel_guesses_has_no_more_passwords_checked_than_allowed(
     assert_eq!(warden_count(&app).await, 0, "a success clears the account's count");
     let mistake = app.anonymous_from(ANOTHER_ADDRESS).post("/api/v1/session", warden("a typo")).await;
     assert_eq!(mistake.status, 401, "from another address a mistake is checked again");
+}
+
+async fn a_burst_of_right_passwords_leaves_nothing_to_wait_for(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _estate = Estate::new(&app.log).await;
+    let anyone = app.anonymous();
+    let burst = (0..20).map(|_| {
+        let anyone = anyone.clone();
+        tokio::spawn(async move { anyone.post("/api/v1/session", warden(ESTATE_PASSWORD)).await })
+    });
+    for answer in join_all(burst).await {
+        let answer = answer.expect("ran");
+        // More at once than the allowance may be asked to wait: none of them has been checked.
+        assert!(matches!(answer.status, 201 | 429), "signed in or asked to wait: {answer:?}");
+    }
+    let next = anyone.post("/api/v1/session", warden(ESTATE_PASSWORD)).await;
+    assert_eq!(next.status, 201, "successes leave neither the account nor the address waiting");
 }

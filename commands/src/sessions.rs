@@ -77,7 +77,7 @@ pub async fn sign_in(
     let matches = password::verify_in_turn(attempt, stored).await;
     match found {
         Some((id, Some(_), true)) if matches => {
-            Throttle::succeeded(db, &account, &address).await?;
+            throttle.succeeded(db, &account, &address).await?;
             Ok(open_session(db, AccountId::from_uuid(id), now).await?)
         }
         _ => Err(SignInError::Invalid),
@@ -171,8 +171,10 @@ impl Throttle {
     }
 
     /// A success clears the account's count and takes its own attempt back from the address:
-    /// one person's success must not wipe out another's guesses from the same address.
-    async fn succeeded(db: &Database, account: &str, address: &str) -> Result<(), sqlx::Error> {
+    /// one person's success must not wipe out another's guesses from the same address. An address
+    /// back within its allowance has nothing to wait for (its wait may have been set only by
+    /// attempts that were still being checked).
+    async fn succeeded(self, db: &Database, account: &str, address: &str) -> Result<(), sqlx::Error> {
         let mut tx = db.begin().await?;
         with_tx!(&mut tx, |conn| {
             sqlx::query("DELETE FROM sign_in_failures WHERE subject = $1").bind(account).execute(conn).await.map(|_| ())
@@ -185,11 +187,16 @@ impl Throttle {
                 .map(|_| ())
         })?;
         with_tx!(&mut tx, |conn| {
-            sqlx::query("UPDATE sign_in_failures SET failures = failures - 1 WHERE subject = $1 AND failures > 1")
-                .bind(address)
-                .execute(conn)
-                .await
-                .map(|_| ())
+            sqlx::query(
+                "UPDATE sign_in_failures SET failures = failures - 1,
+                     refused_until_ms = CASE WHEN failures - 1 < $2 THEN 0 ELSE refused_until_ms END
+                 WHERE subject = $1 AND failures > 1",
+            )
+            .bind(address)
+            .bind(self.allowed)
+            .execute(conn)
+            .await
+            .map(|_| ())
         })?;
         tx.commit().await
     }
