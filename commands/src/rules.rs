@@ -13,11 +13,20 @@ pub struct Rules {
     pub level_two_after_hours: u32,
     /// Days a request may stay resolved before it closes itself.
     pub auto_close_days: u32,
+    /// Failed sign-ins per account and per client address before each further attempt waits
+    /// (`sessions`: a delay that doubles with each failure, up to a cap).
+    pub sign_in_failures_allowed: u32,
 }
 
 impl Default for Rules {
     fn default() -> Self {
-        Self { workload_limit: 10, time_zone: chrono_tz::Asia::Kolkata, level_two_after_hours: 24, auto_close_days: 7 }
+        Self {
+            workload_limit: 10,
+            time_zone: chrono_tz::Asia::Kolkata,
+            level_two_after_hours: 24,
+            auto_close_days: 7,
+            sign_in_failures_allowed: 10,
+        }
     }
 }
 

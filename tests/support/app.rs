@@ -130,7 +130,7 @@ impl TestApp {
         let address = listener.local_addr().expect("bound");
         let (tell, told) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            khaki_api::serve(listener, khaki_api::app(state, &options), async move {
+            khaki_api::serve(listener, khaki_api::app(state, &options), &options, async move {
                 let _ = told.await;
             })
             .await
@@ -161,7 +161,9 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let address = listener.local_addr().expect("bound");
         tokio::spawn(async move {
-            let _ = khaki_api::serve(listener, khaki_api::router(state), std::future::pending()).await;
+            let _ =
+                khaki_api::serve(listener, khaki_api::router(state), &ServeOptions::default(), std::future::pending())
+                    .await;
         });
         format!("http://{address}")
     }

@@ -34,6 +34,13 @@ impl TestApp {
         Client { http: self.http.clone(), base: self.url(""), token: None }
     }
 
+    /// Nobody, connecting from another loopback address (127.0.0.2, …), as another client
+    /// machine would: the server sees that address as the caller's.
+    pub fn anonymous_from(&self, address: std::net::IpAddr) -> Client {
+        let http = reqwest::Client::builder().local_address(address).build().expect("a client");
+        Client { http, base: self.url(""), token: None }
+    }
+
     /// Signs in through `POST /api/v1/session` with the estate's test password.
     pub async fn sign_in(&self, username: &str) -> Client {
         self.sign_in_with(username, ESTATE_PASSWORD).await

@@ -68,6 +68,17 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "KHAKI_LISTEN")]
     pub listen: Option<String>,
+    /// Connections served at once; a caller beyond them takes the place of the oldest that has
+    /// sent nothing yet, or waits until one closes [default: 1024].
+    #[arg(long, env = "KHAKI_MAX_CLIENTS")]
+    pub max_clients: Option<usize>,
+    /// Seconds a request's head may take to arrive, also the longest a kept-alive connection
+    /// waits idle for the next request [default: 10].
+    #[arg(long, env = "KHAKI_HEADER_TIMEOUT_SECONDS")]
+    pub header_timeout_seconds: Option<u64>,
+    /// Seconds a connection may move no byte either way before it is closed [default: 60].
+    #[arg(long, env = "KHAKI_IDLE_TIMEOUT_SECONDS")]
+    pub idle_timeout_seconds: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -116,7 +127,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 }
 
 async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
-    let listen = args.listen.or_else(|| settings.file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listen =
+        args.listen.clone().or_else(|| settings.file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let address: SocketAddr = listen
         .parse()
         .map_err(|_| Failure::from(format!("cannot listen on '{listen}': not an address such as 127.0.0.1:8080")))?;
@@ -135,11 +147,28 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
             ..Default::default()
         },
     );
+    let options = serve_options(settings, &args);
+    let open_files = match http::raise_open_file_limit() {
+        Ok(limit) => limit,
+        Err(error) => {
+            tracing::warn!(%error, "cannot raise the limit on open files");
+            0
+        }
+    };
+    // Every connection is an open file; so are database connections, logs and the store.
+    if open_files > 0 && open_files < options.max_clients as u64 + 256 {
+        tracing::warn!(open_files, max_clients = options.max_clients, "open files may run out before connections do");
+    }
     let listener = tokio::net::TcpListener::bind(address).await?;
-    tracing::info!(address = %listener.local_addr()?, store = db.kind().name(), "Khaki Estate is listening");
+    tracing::info!(
+        address = %listener.local_addr()?,
+        store = db.kind().name(),
+        max_clients = options.max_clients,
+        open_files,
+        "Khaki Estate is listening"
+    );
     let housekeeping = tokio::spawn(housekeeping(db.clone()));
-    let options = ServeOptions { cors_origins: settings.file.cors_origins.clone().unwrap_or_default() };
-    http::serve(listener, http::app(state, &options), shutdown_signal()).await?;
+    http::serve(listener, http::app(state, &options), &options, shutdown_signal()).await?;
     housekeeping.abort();
     sealer.abort();
     runner.stop().await;
@@ -154,7 +183,24 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Hourly: forget idempotency keys past their retention. Any server may do it; it is idempotent.
+/// How `serve` exposes the service: flags and environment, then the file, then the defaults.
+fn serve_options(settings: &Settings, args: &ServeArgs) -> ServeOptions {
+    let defaults = ServeOptions::default();
+    let file = &settings.file;
+    // From a second to a day: shorter cuts off every caller, longer is no limit at all.
+    let seconds = |given: Option<u64>, fallback: std::time::Duration| {
+        given.map_or(fallback, |seconds| std::time::Duration::from_secs(seconds.clamp(1, 86_400)))
+    };
+    ServeOptions {
+        cors_origins: file.cors_origins.clone().unwrap_or_default(),
+        max_clients: args.max_clients.or(file.max_clients).unwrap_or(defaults.max_clients).max(1),
+        header_timeout: seconds(args.header_timeout_seconds.or(file.header_timeout_seconds), defaults.header_timeout),
+        idle_timeout: seconds(args.idle_timeout_seconds.or(file.idle_timeout_seconds), defaults.idle_timeout),
+    }
+}
+
+/// Hourly: forget idempotency keys past their retention and sign-in counts of quiet accounts and
+/// addresses. Any server may do it; it is idempotent.
 async fn housekeeping(db: Database) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -163,6 +209,11 @@ async fn housekeeping(db: Database) {
             Ok(swept) if swept > 0 => tracing::info!(swept, "forgot idempotency keys past retention"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not sweep idempotency keys"),
+        }
+        match khaki_commands::sessions::forget_quiet_attempts(&db, chrono::Utc::now()).await {
+            Ok(swept) if swept > 0 => tracing::info!(swept, "forgot sign-in counts of quiet accounts and addresses"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not sweep sign-in counts"),
         }
     }
 }

@@ -46,6 +46,10 @@ pub struct Global {
     /// Database connections per process [default: 16].
     #[arg(long, env = "KHAKI_MAX_CONNECTIONS", global = true)]
     pub max_connections: Option<u32>,
+    /// Failed sign-ins per account and per client address before each further attempt waits,
+    /// 1 s doubling with each failure up to 15 minutes [default: 10].
+    #[arg(long, env = "KHAKI_SIGN_IN_FAILURES_ALLOWED", global = true)]
+    pub sign_in_failures_allowed: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Deserialize)]
@@ -56,7 +60,8 @@ pub enum LogFormat {
     Json,
 }
 
-/// The file form of [`Global`] (plus `listen`, read by `serve`).
+/// The file form of [`Global`] (plus what `serve` reads: `listen`, `cors_origins`, `max_clients`
+/// and the two timeouts).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSettings {
@@ -68,10 +73,14 @@ pub struct FileSettings {
     pub level_two_after_hours: Option<u32>,
     pub auto_close_days: Option<u32>,
     pub max_connections: Option<u32>,
+    pub sign_in_failures_allowed: Option<u32>,
     pub audit_key_file: Option<PathBuf>,
     pub seal_every_seconds: Option<u64>,
     pub listen: Option<String>,
     pub cors_origins: Option<Vec<String>>,
+    pub max_clients: Option<usize>,
+    pub header_timeout_seconds: Option<u64>,
+    pub idle_timeout_seconds: Option<u64>,
 }
 
 /// Settings resolved to what the program runs with.
@@ -91,6 +100,9 @@ pub struct Settings {
 pub struct FileDefaults {
     pub listen: Option<String>,
     pub cors_origins: Option<Vec<String>>,
+    pub max_clients: Option<usize>,
+    pub header_timeout_seconds: Option<u64>,
+    pub idle_timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +137,11 @@ impl Global {
                 .or(file.level_two_after_hours)
                 .unwrap_or(defaults.level_two_after_hours),
             auto_close_days: self.auto_close_days.or(file.auto_close_days).unwrap_or(defaults.auto_close_days),
+            sign_in_failures_allowed: self
+                .sign_in_failures_allowed
+                .or(file.sign_in_failures_allowed)
+                .unwrap_or(defaults.sign_in_failures_allowed)
+                .max(1),
         };
         let data = self.data.clone().or(file.data.clone()).unwrap_or_else(|| PathBuf::from("khaki-data"));
         let audit_key_file =
@@ -143,7 +160,13 @@ impl Global {
             max_connections: self.max_connections.or(file.max_connections).unwrap_or(16).max(2),
             audit_key_file,
             seal_every_seconds: self.seal_every_seconds.or(file.seal_every_seconds).unwrap_or(60).max(1),
-            file: FileDefaults { listen: file.listen, cors_origins: file.cors_origins },
+            file: FileDefaults {
+                listen: file.listen,
+                cors_origins: file.cors_origins,
+                max_clients: file.max_clients,
+                header_timeout_seconds: file.header_timeout_seconds,
+                idle_timeout_seconds: file.idle_timeout_seconds,
+            },
         })
     }
 }
@@ -212,6 +235,17 @@ mod tests {
             Global { config: Some(path), workload_limit: Some(6), ..Global::default() }.resolve().expect("valid");
         assert_eq!(settings.rules.workload_limit, 6);
         assert_eq!(settings.rules.time_zone, chrono_tz::Europe::London);
+    }
+
+    #[test]
+    fn the_sign_in_allowance_reaches_the_rules_and_is_never_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("khaki.toml");
+        std::fs::write(&path, "sign_in_failures_allowed = 4\n").expect("written");
+        let from_file = Global { config: Some(path), ..Global::default() }.resolve().expect("valid");
+        assert_eq!(from_file.rules.sign_in_failures_allowed, 4);
+        let none = Global { sign_in_failures_allowed: Some(0), ..Global::default() }.resolve().expect("valid");
+        assert_eq!(none.rules.sign_in_failures_allowed, 1, "the first attempt is always checked");
     }
 
     #[test]

@@ -15,19 +15,18 @@ mod requests;
 mod residents;
 mod responses;
 mod roster;
+mod serve;
 mod session;
 mod staff;
 
-use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use khaki_commands::EventLog;
-use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -40,6 +39,7 @@ use crate::http::layers::REQUEST_ID;
 use crate::http::reads::RecentAnswers;
 
 pub use audit::parse_as_of;
+pub use serve::{raise_open_file_limit, serve, HEAD_LIMIT};
 pub use staff::{PERMISSIONS, ROLES};
 
 /// What every handler can reach.
@@ -64,10 +64,30 @@ impl AppState {
 }
 
 /// How the service is exposed.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ServeOptions {
     /// Origins allowed to call the API from a browser (none: no CORS).
     pub cors_origins: Vec<String>,
+    /// Connections served at once. A caller beyond them takes the place of the oldest connection
+    /// that has sent nothing yet, or else waits until one closes.
+    pub max_clients: usize,
+    /// How long a request's head may take to arrive, counted from when the server starts waiting
+    /// for it: also how long a kept-alive connection may sit idle between requests.
+    pub header_timeout: Duration,
+    /// How long a connection may move no byte either way (a body that stopped coming, a caller
+    /// that stopped reading) before it is closed.
+    pub idle_timeout: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            cors_origins: Vec::new(),
+            max_clients: 1024,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+        }
+    }
 }
 
 /// The whole service with default options.
@@ -127,15 +147,4 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
         "method_not_allowed",
         format!("{method} is not allowed on {}", uri.path()),
     )
-}
-
-/// Serves until `shutdown` resolves, then lets requests in flight finish.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
 }
