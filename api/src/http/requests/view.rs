@@ -175,7 +175,6 @@ pub async fn request_id(db: &Database, reference: &str) -> Result<RequestId, Api
             .bind(ticket.to_string())
             .fetch_optional(pool)
             .await
-    })
-    .map_err(ApiError::internal)?;
+    })?;
     found.map(RequestId::from_uuid).ok_or_else(|| ApiError::not_found(format!("no request {ticket}")))
 }
