@@ -18,6 +18,7 @@ mod audit;
 mod bench;
 mod cli;
 mod concurrency;
+mod faults;
 mod health;
 mod log;
 mod processes;
