@@ -13,11 +13,12 @@ use tokio::task::JoinHandle;
 
 use crate::support::estate::ESTATE_PASSWORD;
 
-/// Before the fault, and from its start.
+/// Before the fault, while it lasts, and after it is over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     Before = 0,
     During = 1,
+    After = 2,
 }
 
 /// A submission the server confirmed, and what it was sent.
@@ -53,14 +54,27 @@ pub struct Counts {
 #[derive(Debug, Default)]
 pub struct Books {
     pub receipts: Vec<Receipt>,
-    pub phases: [Counts; 2],
+    pub phases: [Counts; 3],
     /// The first few failed answers, as `METHOD path -> status: body`.
     pub failures: Vec<String>,
+    entered: [Option<Instant>; 3],
+    first_confirmed: [Option<Instant>; 3],
 }
 
 impl Books {
     pub fn counts(&self, phase: Phase) -> Counts {
         self.phases[phase as usize]
+    }
+
+    /// Failed answers over every phase.
+    pub fn failed(&self) -> u32 {
+        self.phases.iter().map(|c| c.failed).sum()
+    }
+
+    /// From entering `phase` to the first write confirmed in it.
+    pub fn first_confirmed_after(&self, phase: Phase) -> Option<Duration> {
+        let i = phase as usize;
+        Some(self.first_confirmed[i]?.saturating_duration_since(self.entered[i]?))
     }
 }
 
@@ -89,7 +103,8 @@ impl Load {
     /// one for the manager and one that signs in over and over.
     pub async fn start(base: &str, residents: &[String], manager: &str) -> Self {
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("an HTTP client");
-        let books = Books::default();
+        let mut books = Books::default();
+        books.entered[Phase::Before as usize] = Some(Instant::now());
         let shared = Arc::new(Shared {
             http,
             base: base.to_owned(),
@@ -111,6 +126,7 @@ impl Load {
     }
 
     pub fn enter(&self, phase: Phase) {
+        self.books().entered[phase as usize] = Some(Instant::now());
         self.shared.phase.store(phase as usize, Ordering::SeqCst);
     }
 
@@ -186,6 +202,7 @@ impl Shared {
         let failed = match answer.status {
             s if s.is_success() && kind == Kind::Write => {
                 counts.confirmed += 1;
+                books.first_confirmed[phase].get_or_insert_with(Instant::now);
                 false
             }
             s if s.is_success() => {
