@@ -19,6 +19,7 @@ mod bench;
 mod cli;
 mod concurrency;
 mod every_event;
+mod faults;
 mod health;
 mod log;
 mod processes;

@@ -266,3 +266,43 @@ pub fn constraint_violation(error: &sqlx::Error) -> bool {
     };
     !matches!(db.kind(), sqlx::error::ErrorKind::Other)
 }
+
+/// Whether an error means the database cannot be reached now (down, restarting, the connection
+/// cut, no connection free in time) rather than that the statement is wrong: callers should be
+/// told to try again shortly, not that something broke.
+pub fn unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        // A connection that ends in the middle of a message.
+        sqlx::Error::Protocol(message) => message.contains("EOF"),
+        sqlx::Error::Database(db) => db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some_and(|pg| {
+            // Class 08 is "connection exception"; 57P01–57P03 are the server shutting down (fast
+            // or immediate stop), recovering from a crash, or still starting.
+            pg.code().starts_with("08") || matches!(pg.code(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unavailable;
+
+    #[test]
+    fn a_cut_connection_or_an_exhausted_pool_is_unavailable_and_a_missing_row_is_not() {
+        let cases = [
+            (sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()), true),
+            (sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "expected to read 5 bytes")), true),
+            (sqlx::Error::PoolTimedOut, true),
+            (sqlx::Error::PoolClosed, true),
+            (sqlx::Error::WorkerCrashed, true),
+            (sqlx::Error::Protocol("expected to read 5 bytes, got 0 bytes at EOF".into()), true),
+            (sqlx::Error::Protocol("execute: unexpected message".into()), false),
+            (sqlx::Error::RowNotFound, false),
+            (sqlx::Error::ColumnNotFound("ticket".into()), false),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(unavailable(&error), expected, "{error}");
+        }
+    }
+}

@@ -103,24 +103,28 @@ impl From<CommandError> for ApiError {
             CommandError::Invalid { field, message } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message).with_details(json!({ "field": field }))
             }
-            CommandError::Store(cause) if is_unavailable(&cause) => {
-                let mut error = Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the database is not answering; try again shortly",
-                );
-                error.retry_after = Some(2);
-                error.internal = Some(cause.to_string());
-                error
-            }
-            CommandError::Store(cause) => Self::internal(cause),
+            CommandError::Store(cause) => cause.into(),
             CommandError::Log(cause) => Self::internal(cause),
         }
     }
 }
 
-fn is_unavailable(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+/// A database that cannot be reached now is 503 with a retry hint, on every endpoint; any other
+/// store failure is ours (500).
+impl From<sqlx::Error> for ApiError {
+    fn from(cause: sqlx::Error) -> Self {
+        if !khaki_migrations::unavailable(&cause) {
+            return Self::internal(cause);
+        }
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database is not answering; try again shortly",
+        );
+        error.retry_after = Some(2);
+        error.internal = Some(cause.to_string());
+        error
+    }
 }
 
 fn refused(refusal: Refusal) -> ApiError {

@@ -1,7 +1,7 @@
 //! Reading one stream through postgres-es or sqlite-es, upcasting old event versions, and folding
 //! it into the aggregate.
 
-use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
+use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
 use cqrs_es::{Aggregate, EventEnvelope};
 use khaki_migrations::Database;
 use postgres_es::PostgresEventRepository;
@@ -38,7 +38,17 @@ impl Reader {
             Self::Postgres(repo) => repo.get_events::<A>(id).await,
             Self::Sqlite(repo) => repo.get_events::<A>(id).await,
         };
-        events.map_err(|e| CommandError::Log(e.to_string()))
+        // The store's own error is kept whole, so that an unreachable database reads as such (503
+        // with a retry hint) and not as a fault in the log.
+        events.map_err(|e| match e {
+            PersistenceError::ConnectionError(cause) | PersistenceError::UnknownError(cause) => {
+                match cause.downcast::<sqlx::Error>() {
+                    Ok(store) => CommandError::Store(*store),
+                    Err(other) => CommandError::Log(other.to_string()),
+                }
+            }
+            other => CommandError::Log(other.to_string()),
+        })
     }
 
     /// Folds the stream into the aggregate; returns it with its version (last sequence).

@@ -24,7 +24,7 @@ pub async fn at_least(db: &Database, projection: Projection, position: Option<i6
             Err(refused)
         }
         Err(error @ WaitError::NoSuchPosition(_)) => Err(ApiError::invalid("min_position", error.to_string())),
-        Err(WaitError::Store(error)) => Err(ApiError::internal(error)),
+        Err(WaitError::Store(error)) => Err(error.into()),
     }
 }
 
@@ -32,7 +32,7 @@ impl From<QueryError> for ApiError {
     fn from(error: QueryError) -> Self {
         match error {
             QueryError::Invalid { field, message } => ApiError::invalid(field, message),
-            other => ApiError::internal(other),
+            QueryError::Store(error) => error.into(),
         }
     }
 }

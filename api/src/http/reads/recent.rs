@@ -82,7 +82,7 @@ impl RecentAnswers {
         question: Question,
         compute: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<Response, ApiError> {
-        let cursors = all_cursors(db).await.map_err(ApiError::internal)?;
+        let cursors = all_cursors(db).await?;
         let read_at = Instant::now();
         if let Some(kept) = self.kept.get(&question).await.filter(|kept| kept.cursors == cursors) {
             if kept.asked_at.elapsed() < FRESH || kept.refreshing.swap(true, Ordering::AcqRel) {

@@ -175,8 +175,7 @@ pub async fn request_id(db: &Database, reference: &str) -> Result<RequestId, Api
             .bind(ticket.to_string())
             .fetch_optional(pool)
             .await
-    })
-    .map_err(ApiError::internal)?;
+    })?;
     found.map(RequestId::from_uuid).ok_or_else(|| not_found_as_sent(reference))
 }
 
