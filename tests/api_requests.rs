@@ -110,6 +110,12 @@ async fn an_emergency_is_assigned_by_the_system_to_someone_on_duty(store: Store)
     let me = app.sign_in_as(resident.account).await;
     let submitted = me.post("/api/v1/requests", json!({"title": "Burst pipe", "description": "Water everywhere", "category": "Water leak / burst pipe", "location": "Flat A-101", "priority": 4})).await;
     assert_eq!(submitted.status, 201, "{submitted:?}");
+    let answered = &submitted.body["request"];
+    assert_eq!(
+        (&answered["status"], &answered["assignee"]["id"]),
+        (&json!("assigned"), &json!(on_duty.account)),
+        "the answer is the request as the call left it: {submitted:?}"
+    );
     let read = me.get(&format!("/api/v1/requests/{}", submitted.body["request"]["id"].as_str().expect("id"))).await;
     assert_eq!(read.body["status"], "assigned");
     assert_eq!(read.body["assignee"]["id"], json!(on_duty.account), "only the plumber available 24×7 qualifies");

@@ -434,7 +434,7 @@ pub struct AccountAnswer {
 /// Grant or revoke the auditor right (administrators only).
 #[utoipa::path(post, path = "/accounts/{id}/auditor", tag = "audit", params(("id" = Uuid, Path)), request_body = AuditorBody, responses(
     (status = 200, body = AccountAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn set_auditor(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,

@@ -8,6 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::caller::Caller;
+use crate::http::error::ErrorBody;
 use crate::http::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -15,7 +16,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Prometheus text: the log's head, and each read model's lag and whether it is failing.
-#[utoipa::path(get, path = "/metrics", tag = "service", responses((status = 200, content_type = "text/plain", body = String), (status = 503, body = String)))]
+#[utoipa::path(get, path = "/metrics", tag = "service", responses((status = 200, content_type = "text/plain", body = String), (status = 400, body = ErrorBody), (status = 503, body = String)))]
 pub async fn metrics(
     State(state): State<AppState>,
 ) -> (StatusCode, [(axum::http::HeaderName, &'static str); 1], String) {
@@ -72,7 +73,7 @@ pub struct ProjectionHealth {
 
 /// Whether the service, its database and every read model are well. 503 while any read model is
 /// stuck on a failure, so a load balancer or an operator never reads "ok" over a stalled system.
-#[utoipa::path(get, path = "/health", tag = "service", responses((status = 200, body = Health), (status = 503, body = Health)))]
+#[utoipa::path(get, path = "/health", tag = "service", responses((status = 200, body = Health), (status = 400, body = ErrorBody), (status = 503, body = Health)))]
 pub async fn health(State(state): State<AppState>, caller: Option<Caller>) -> (StatusCode, axum::Json<Health>) {
     let db = state.log.database();
     let administrator = caller.is_some_and(|c| c.actor.administrator);

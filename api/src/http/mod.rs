@@ -10,6 +10,7 @@ mod json;
 mod layers;
 mod openapi;
 mod origin;
+mod parameters;
 mod reads;
 mod requests;
 mod residents;
@@ -95,21 +96,84 @@ pub fn router(state: AppState) -> Router {
     app(state, &ServeOptions::default())
 }
 
+/// Every module's routes and the prefix it is served under. The service and its OpenAPI
+/// description are both assembled from this one list, and [`served_routes`] reads it too.
+fn modules() -> Vec<(&'static str, OpenApiRouter<AppState>)> {
+    vec![
+        ("", health::router()),
+        ("/api/v1", session::router()),
+        ("/api/v1", audit::router()),
+        ("/api/v1", reads::router()),
+        ("/api/v1/requests", requests::router()),
+        ("/api/v1/staff", staff::router()),
+        ("/api/v1/residents", residents::router()),
+        ("/api/v1", roster::router().layer(DefaultBodyLimit::max(roster::ROSTER_LIMIT))),
+    ]
+}
+
+/// `prefix` and a module's own path, as axum serves the nested route.
+fn served_at(prefix: &str, path: &str) -> String {
+    match path {
+        "" | "/" if !prefix.is_empty() => prefix.to_owned(),
+        _ => format!("{prefix}{path}"),
+    }
+}
+
+/// Every (method, path) the service answers, from each module's own routes.
+pub fn served_routes() -> Vec<(String, String)> {
+    let mut routes = Vec::new();
+    for (prefix, module) in modules() {
+        for (path, item) in module.into_openapi().paths.paths {
+            for method in methods_of(&item) {
+                routes.push((method.to_owned(), served_at(prefix, &path)));
+            }
+        }
+    }
+    routes.sort();
+    routes
+}
+
+fn methods_of(item: &utoipa::openapi::PathItem) -> Vec<&'static str> {
+    [
+        ("get", item.get.is_some()),
+        ("post", item.post.is_some()),
+        ("put", item.put.is_some()),
+        ("patch", item.patch.is_some()),
+        ("delete", item.delete.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(method, present)| present.then_some(method))
+    .collect()
+}
+
+/// The modules' routers, nested under their prefixes, and one description of them all. Two
+/// modules serving one path with different methods (a list and a create) both stay described:
+/// their operations are merged, never one path item put over the other.
+fn assemble() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut description = openapi::ApiDoc::openapi();
+    let mut router = Router::new();
+    for (prefix, module) in modules() {
+        let (module_router, api) = module.split_for_parts();
+        router = if prefix.is_empty() { router.merge(module_router) } else { router.nest(prefix, module_router) };
+        for (path, item) in api.paths.paths {
+            match description.paths.paths.entry(served_at(prefix, &path)) {
+                std::collections::btree_map::Entry::Occupied(mut taken) => taken.get_mut().merge_operations(item),
+                std::collections::btree_map::Entry::Vacant(free) => {
+                    free.insert(item);
+                }
+            }
+        }
+        if let Some(components) = api.components {
+            description.components.get_or_insert_with(Default::default).schemas.extend(components.schemas);
+        }
+    }
+    let known = parameters::KnownParameters::from_description(&description);
+    let router = router.route_layer(from_fn_with_state(known, parameters::refuse_unknown));
+    (router, description)
+}
+
 pub fn app(state: AppState, options: &ServeOptions) -> Router {
-    let (api, description) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(health::router())
-        .nest(
-            "/api/v1",
-            OpenApiRouter::new()
-                .merge(session::router())
-                .merge(audit::router())
-                .merge(reads::router())
-                .nest("/requests", requests::router())
-                .nest("/staff", staff::router())
-                .nest("/residents", residents::router())
-                .merge(roster::router().layer(DefaultBodyLimit::max(roster::ROSTER_LIMIT))),
-        )
-        .split_for_parts();
+    let (api, description) = assemble();
     let api = api
         .layer(from_fn_with_state(state.clone(), idempotency::idempotent))
         .layer(from_fn_with_state(state.clone(), caller::authenticate))

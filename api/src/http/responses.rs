@@ -5,15 +5,12 @@ use utoipa::IntoResponses;
 
 use crate::http::error::ErrorBody;
 use crate::http::requests::view::RequestView;
-use crate::http::requests::CommandAnswer;
 
-/// Answers of a command on a request.
+/// Why a command on a request (or a submission) was refused; each command's entry adds its
+/// success answer beside these.
 #[derive(IntoResponses)]
 #[allow(dead_code)]
-pub enum RequestCommandResponses {
-    /// Done: the request as it now stands, its version and the log position reached.
-    #[response(status = 200)]
-    Done(CommandAnswer),
+pub enum RequestRefusals {
     /// Malformed input (bad JSON, wrong type, unknown or missing field, value out of range).
     #[response(status = 400)]
     BadRequest(ErrorBody),

@@ -117,7 +117,7 @@ pub struct Me {
 }
 
 /// Who the caller is: kind, role and flags.
-#[utoipa::path(get, path = "/me", tag = "session", responses((status = 200, body = Me), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/me", tag = "session", responses((status = 200, body = Me), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, caller: Caller) -> Result<axum::Json<Me>, ApiError> {
     let db = state.log.database();
     type Row =

@@ -1,23 +1,23 @@
 //! Emergencies (priority 4): the system assigns the best suitable staff member who is available
 //! 24×7 and under the workload limit, and records the ranking it chose from (SPEC §2).
 
-use khaki_domain::request::{Assign, RequestCommand, RequestRefusal};
-use khaki_domain::{rank_suitable, AccountId, Actor, RequestId};
+use khaki_domain::request::{Assign, MaintenanceRequest, RequestCommand, RequestRefusal};
+use khaki_domain::{rank_suitable, Actor, RequestId};
 
 use crate::error::CommandError;
 use crate::ledger::all_candidates;
-use crate::log::{retrying, EventLog};
+use crate::log::{retrying, EventLog, Executed};
 use crate::origin::Origin;
 use crate::visibility::load_visible_request;
 
-/// Returns who got the request, or `None` when nobody qualifies (the request then stays
-/// unassigned for the people who can assign).
+/// Returns the request as the assignment left it, or `None` when nobody qualifies (the request
+/// then stays unassigned for the people who can assign) or someone assigned it first.
 #[tracing::instrument(skip_all, fields(request = %id))]
 pub async fn assign_emergency(
     log: &EventLog,
     origin: &Origin,
     id: RequestId,
-) -> Result<Option<AccountId>, CommandError> {
+) -> Result<Option<Executed<MaintenanceRequest>>, CommandError> {
     let system = origin.acting_as(Actor::system());
     let limit = log.rules().workload_limit;
     retrying(&system, || async {
@@ -40,7 +40,7 @@ pub async fn assign_emergency(
         });
         match loaded.decide("assign_emergency", system.issue(command)).await {
             Ok(decided) => match decided.commit(log, &system).await {
-                Ok(_) => Ok(Some(best.staff)),
+                Ok(executed) => Ok(Some(executed)),
                 // They filled up between ranking and recording: rank again.
                 Err(CommandError::Refused(crate::Refusal::Request(RequestRefusal::NotAssignable { .. }))) => {
                     Err(CommandError::Conflict { what: "the request" })

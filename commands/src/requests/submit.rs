@@ -1,7 +1,7 @@
 //! Submitting a request: a gap-free ticket number taken in the same transaction as the
 //! submission (at the ticket desk), then, for emergencies, assignment by the system.
 
-use khaki_domain::request::{MaintenanceRequest, Submit};
+use khaki_domain::request::{MaintenanceRequest, Request, Submit};
 use khaki_domain::{AccountId, Priority, RequestId, Text, TicketNumber};
 use khaki_migrations::{with_pool, Database};
 
@@ -62,7 +62,7 @@ pub async fn submit(log: &EventLog, origin: &Origin, new: NewRequest) -> Result<
     let emergency = executed.state.filed().is_some_and(|r| r.priority == Priority::Emergency);
     // The submission stands whatever happens next; a failed emergency assignment leaves the
     // request for the people who can assign.
-    let emergency_assignee = if emergency {
+    let assigned = if emergency {
         assign_emergency(log, origin, new.id).await.unwrap_or_else(|error| {
             tracing::warn!(%error, ticket = %ticket, "emergency assignment failed");
             None
@@ -70,6 +70,9 @@ pub async fn submit(log: &EventLog, origin: &Origin, new: NewRequest) -> Result<
     } else {
         None
     };
+    let emergency_assignee = assigned.as_ref().and_then(|a| a.state.filed()).and_then(Request::assignee);
+    // The answer is the request as this call left it: assigned, when the emergency found someone.
+    let executed = assigned.unwrap_or(executed);
     Ok(Submitted { executed, ticket, emergency_assignee })
 }
 

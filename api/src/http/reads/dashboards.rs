@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 
 use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::reads::freshness::at_least;
+use crate::http::reads::freshness::{at_least, Freshness};
 use crate::http::reads::query::Params;
 use crate::http::reads::recent::Question;
 use crate::http::AppState;
@@ -36,8 +36,9 @@ async fn fresh(state: &AppState, projection: Projection, query: Option<&str>) ->
 }
 
 /// Open requests by status, pending assignment, overdue, team performance and monthly trends.
-#[utoipa::path(get, path = "/dashboards/facility-manager", tag = "dashboards", responses(
-    (status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/dashboards/facility-manager", tag = "dashboards", params(Freshness), responses(
+    (status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 503, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn facility_manager(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
     if !runs_the_estate(&caller) {
         return Err(ApiError::forbidden("the facility manager's dashboard is for those who run the estate"));
@@ -56,8 +57,9 @@ pub async fn facility_manager(State(state): State<AppState>, caller: Caller, Raw
 }
 
 /// The caller's own requests, workload and figures (staff).
-#[utoipa::path(get, path = "/dashboards/staff", tag = "dashboards", responses(
-    (status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/dashboards/staff", tag = "dashboards", params(Freshness), responses(
+    (status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 503, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn staff_member(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
     if !caller.actor.is_staff() {
         return Err(ApiError::forbidden("the staff dashboard is for staff"));
@@ -77,8 +79,9 @@ pub async fn staff_member(State(state): State<AppState>, caller: Caller, RawQuer
 
 /// Monthly cost by category, and requests whose actual cost exceeds the estimate by more than
 /// 20 %.
-#[utoipa::path(get, path = "/dashboards/accountant", tag = "dashboards", responses(
-    (status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/dashboards/accountant", tag = "dashboards", params(Freshness), responses(
+    (status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 503, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn accountant(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
     let actor = &caller.actor;
     if !(actor.holds(Permission::ManageFinances)
@@ -102,8 +105,9 @@ pub async fn accountant(State(state): State<AppState>, caller: Caller, RawQuery(
 }
 
 /// The caller's requests and their progress (residents).
-#[utoipa::path(get, path = "/dashboards/resident", tag = "dashboards", responses(
-    (status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/dashboards/resident", tag = "dashboards", params(Freshness), responses(
+    (status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 503, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn resident(State(state): State<AppState>, caller: Caller, RawQuery(query): RawQuery) -> Answer {
     if !matches!(caller.actor.standing, Standing::Resident { .. }) {
         return Err(ApiError::forbidden("the resident's dashboard is for residents"));
@@ -115,6 +119,7 @@ pub async fn resident(State(state): State<AppState>, caller: Caller, RawQuery(qu
 }
 
 #[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct AnalyticsParams {
     /// Start of the period (RFC 3339); default 30 days ago.

@@ -10,6 +10,15 @@ use khaki_projections::{wait_for, Projection, WaitError};
 
 use crate::http::error::ApiError;
 
+/// The one query parameter of a read that takes no other: `min_position`, from a command's answer.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct Freshness {
+    /// Wait until the read model has applied this log position (from a command's answer).
+    min_position: Option<i64>,
+}
+
 /// How long a read waits for a read model to reach the position asked for.
 const PATIENCE: Duration = Duration::from_secs(2);
 

@@ -22,6 +22,7 @@ use crate::http::AppState;
 
 /// The list's query parameters (documentation; `status` may repeat or be comma-separated).
 #[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ListParams {
     /// submitted, acknowledged, assigned, in_progress, resolved, closed, cancelled (several).

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::reads::freshness::at_least;
+use crate::http::reads::freshness::{at_least, Freshness};
 use crate::http::reads::query::Params;
 use crate::http::requests::view::{as_sent, request_id};
 use crate::http::staff::view::may_view;
@@ -30,6 +30,7 @@ fn rows(value: impl Serialize) -> Result<axum::Json<Rows>, ApiError> {
 }
 
 #[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct DirectoryParams {
     role: Option<String>,
@@ -71,20 +72,27 @@ pub async fn directory(
 }
 
 /// One staff member's workload: open, completed this month, average resolution time and rating.
-#[utoipa::path(get, path = "/staff/{id}/workload", tag = "staff", params(("id" = uuid::Uuid, Path)), responses(
-    (status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
+#[utoipa::path(get, path = "/staff/{id}/workload", tag = "staff", params(("id" = uuid::Uuid, Path), Freshness), responses(
+    (status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 503, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn workload(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    let params = Params::parse(query.as_deref(), &["min_position"])?;
     let id: AccountId = id.parse().map_err(|_| {
         ApiError::bad_request("invalid_staff_id", format!("'{id}' is not a staff member's id (a UUID)"))
     })?;
     if !(may_view(&caller.actor, id) || caller.actor.auditor) {
         return Err(ApiError::not_found(format!("no staff member {id}")));
     }
+    // Workloads come from the staff directory, monthly figures from the request facts: right after
+    // a command, both must have reached it.
+    let position = params.one("min_position")?;
+    at_least(state.log.database(), Projection::StaffDirectory, position).await?;
+    at_least(state.log.database(), Projection::RequestFacts, position).await?;
     let found = staff_workload(state.log.database(), id, Utc::now(), state.log.rules().time_zone)
         .await
         .map_err(ApiError::internal)?;
@@ -118,8 +126,9 @@ pub async fn suitable(
 }
 
 /// The request's comments and status changes in order (internal comments for staff only).
-#[utoipa::path(get, path = "/requests/{id}/timeline", tag = "requests", params(("id" = String, Path)), responses(
-    (status = 200, body = Rows), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+#[utoipa::path(get, path = "/requests/{id}/timeline", tag = "requests", params(("id" = String, Path), Freshness), responses(
+    (status = 200, body = Rows), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn request_timeline(
     State(state): State<AppState>,

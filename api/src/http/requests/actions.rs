@@ -15,7 +15,7 @@ use crate::http::json::{Json, NoBody, OptionalJson};
 use crate::http::origin::{id_for, CommandOrigin};
 use crate::http::requests::view::{as_sent, request_id};
 use crate::http::requests::{answer, CommandAnswer};
-use crate::http::responses::RequestCommandResponses;
+use crate::http::responses::RequestRefusals;
 use crate::http::AppState;
 
 type Answer = Result<axum::Json<CommandAnswer>, ApiError>;
@@ -30,7 +30,7 @@ macro_rules! act {
 }
 
 /// Acknowledge a submitted request.
-#[utoipa::path(post, path = "/{id}/acknowledge", tag = "requests", params(("id" = String, Path)), responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/acknowledge", tag = "requests", params(("id" = String, Path)), responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -52,7 +52,7 @@ pub struct AssignBody {
 
 /// Assign (or reassign) a request to a staff member who can take its trade, within the workload
 /// limit; assigning a submitted request acknowledges it first.
-#[utoipa::path(post, path = "/{id}/assign", tag = "requests", params(("id" = String, Path)), request_body = AssignBody, responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/assign", tag = "requests", params(("id" = String, Path)), request_body = AssignBody, responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn assign(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -65,7 +65,7 @@ pub async fn assign(
 }
 
 /// Take an assigned request back to acknowledged.
-#[utoipa::path(post, path = "/{id}/unassign", tag = "requests", params(("id" = String, Path)), responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/unassign", tag = "requests", params(("id" = String, Path)), responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn unassign(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -76,7 +76,7 @@ pub async fn unassign(
 }
 
 /// Start work: the assignee on an assigned request, or a staff member taking on an acknowledged one.
-#[utoipa::path(post, path = "/{id}/start", tag = "requests", params(("id" = String, Path)), responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/start", tag = "requests", params(("id" = String, Path)), responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn start(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -87,7 +87,7 @@ pub async fn start(
 }
 
 /// Hand work in progress back (to assigned).
-#[utoipa::path(post, path = "/{id}/hand-back", tag = "requests", params(("id" = String, Path)), responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/hand-back", tag = "requests", params(("id" = String, Path)), responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn hand_back(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -107,7 +107,7 @@ pub struct ResolveBody {
 }
 
 /// Resolve a request in progress, optionally with the actual cost and a note.
-#[utoipa::path(post, path = "/{id}/resolve", tag = "requests", params(("id" = String, Path)), request_body = ResolveBody, responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/resolve", tag = "requests", params(("id" = String, Path)), request_body = ResolveBody, responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn resolve(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -119,7 +119,7 @@ pub async fn resolve(
 }
 
 /// Close a resolved request (staff with close, the assignee, or the submitter confirming the fix).
-#[utoipa::path(post, path = "/{id}/close", tag = "requests", params(("id" = String, Path)), responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/close", tag = "requests", params(("id" = String, Path)), responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn close(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -137,7 +137,7 @@ pub struct ReasonBody {
 }
 
 /// Reopen a resolved request; a reason is required.
-#[utoipa::path(post, path = "/{id}/reopen", tag = "requests", params(("id" = String, Path)), request_body = ReasonBody, responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/reopen", tag = "requests", params(("id" = String, Path)), request_body = ReasonBody, responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn reopen(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -149,7 +149,7 @@ pub async fn reopen(
 }
 
 /// Cancel a request; a reason is required.
-#[utoipa::path(post, path = "/{id}/cancel", tag = "requests", params(("id" = String, Path)), request_body = ReasonBody, responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/cancel", tag = "requests", params(("id" = String, Path)), request_body = ReasonBody, responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn cancel(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -170,7 +170,7 @@ pub struct RateBody {
 }
 
 /// Rate the work, once, when the request is resolved or closed (the submitter only).
-#[utoipa::path(post, path = "/{id}/rate", tag = "requests", params(("id" = String, Path)), request_body = RateBody, responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/rate", tag = "requests", params(("id" = String, Path)), request_body = RateBody, responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn rate(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -192,7 +192,7 @@ pub struct CommentBody {
 }
 
 /// Comment on a request (internal comments by staff only).
-#[utoipa::path(post, path = "/{id}/comments", tag = "requests", params(("id" = String, Path)), request_body = CommentBody, responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/{id}/comments", tag = "requests", params(("id" = String, Path)), request_body = CommentBody, responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn comment(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -215,7 +215,7 @@ pub struct ReviseBody {
 }
 
 /// Set the due time, estimated cost and/or priority, all or nothing (staff with assign).
-#[utoipa::path(patch, path = "/{id}", tag = "requests", params(("id" = String, Path)), request_body = ReviseBody, responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(patch, path = "/{id}", tag = "requests", params(("id" = String, Path)), request_body = ReviseBody, responses((status = 200, description = "Done: the request as it now stands, its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn revise(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,

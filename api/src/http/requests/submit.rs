@@ -18,7 +18,7 @@ use crate::http::json::Json;
 use crate::http::origin::{id_for, CommandOrigin};
 use crate::http::requests::view::{as_sent, render, request_id, RequestView};
 use crate::http::requests::{answer, CommandAnswer};
-use crate::http::responses::{ReadResponses, RequestCommandResponses};
+use crate::http::responses::{ReadResponses, RequestRefusals};
 use crate::http::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -41,7 +41,7 @@ pub struct SubmitBody {
 }
 
 /// Submit a maintenance request.
-#[utoipa::path(post, path = "", tag = "requests", request_body = SubmitBody, responses(RequestCommandResponses), security(("bearer" = [])))]
+#[utoipa::path(post, path = "", tag = "requests", request_body = SubmitBody, responses((status = 201, description = "Filed: the request as it now stands (with its assignee, for an emergency the call assigned), its version and the log position reached", body = CommandAnswer), RequestRefusals), security(("bearer" = [])))]
 pub async fn submit(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,

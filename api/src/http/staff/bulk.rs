@@ -133,7 +133,7 @@ pub struct Diagnosis {
 }
 
 /// Every staff member whose permission flags differ from their role's defaults.
-#[utoipa::path(get, path = "/diagnostics", tag = "staff", responses((status = 200, body = Vec<Diagnosis>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/diagnostics", tag = "staff", responses((status = 200, body = Vec<Diagnosis>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn diagnostics(
     State(state): State<AppState>,
     caller: Caller,

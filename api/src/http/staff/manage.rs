@@ -373,7 +373,8 @@ pub struct DeactivationAnswer {
 /// Deactivate a staff member; requests they hold open go back to `acknowledged`.
 #[utoipa::path(post, path = "/{id}/deactivate", tag = "staff", params(("id" = Uuid, Path)), responses(
     (status = 200, body = DeactivationAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)), security(("bearer" = [])))]
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 415, body = ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn deactivate(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
