@@ -39,13 +39,13 @@ async fn each_caller_lists_what_they_may_see_and_reads_their_own_writes(store: S
             .await;
         last = answer.body["position"].as_i64().expect("position");
     }
-    let mine = me.get(&format!("/api/v1/requests?min_position={last}")).await;
+    let mine = me.get_caught_up(&format!("/api/v1/requests?min_position={last}")).await;
     assert_eq!(mine.status, 200, "{mine:?}");
     assert_eq!(mine.body["requests"].as_array().map(Vec::len), Some(3), "a resident sees only their own, at once");
     let filed = requests::submit(&app.log, &Origin::new(neighbour), Estate::new_request("Plumbing issue")).await;
     let last = filed.expect("the neighbour's request").executed.position.expect("recorded");
     let fm = app.sign_in_as(manager.account).await;
-    let all = fm.get(&format!("/api/v1/requests?min_position={last}")).await;
+    let all = fm.get_caught_up(&format!("/api/v1/requests?min_position={last}")).await;
     assert_eq!(all.body["total"]["count"], 4);
     let taps = fm.get("/api/v1/requests?search=tap&order=submitted&direction=asc").await;
     let titles: Vec<&str> =
@@ -85,7 +85,7 @@ async fn staff_reads_dashboards_and_analytics_answer_the_right_people(store: Sto
     let position = assigned.body["position"].as_i64().expect("position");
     let fresh = |path: &str| format!("{path}?min_position={position}");
 
-    let directory = fm.get(&fresh("/api/v1/staff")).await;
+    let directory = fm.get_caught_up(&fresh("/api/v1/staff")).await;
     let plumber_row = directory.body["rows"]
         .as_array()
         .expect("rows")
@@ -95,7 +95,7 @@ async fn staff_reads_dashboards_and_analytics_answer_the_right_people(store: Sto
     assert_eq!(plumber_row.map(|r| r["open_assignments"].clone()), Some(json!(1)), "{directory:?}");
     let suitable = fm.get(&format!("/api/v1/requests/{id}/suitable-staff")).await;
     assert!(suitable.body["rows"].as_array().is_some_and(|rows| !rows.is_empty()), "{suitable:?}");
-    let timeline = fm.get(&format!("/api/v1/requests/{id}/timeline?min_position={position}")).await;
+    let timeline = fm.get_caught_up(&format!("/api/v1/requests/{id}/timeline?min_position={position}")).await;
     assert!(timeline.body["rows"].as_array().is_some_and(|rows| rows.len() >= 3), "{timeline:?}");
     let workload = fm.get(&format!("/api/v1/staff/{}/workload", plumber.account)).await;
     assert_eq!(workload.status, 200);
@@ -121,7 +121,7 @@ async fn staff_reads_dashboards_and_analytics_answer_the_right_people(store: Sto
     ] {
         assert_eq!(client.get(path).await.status, expected, "{path} for the {who}");
     }
-    let dashboard = fm.get(&fresh("/api/v1/dashboards/facility-manager")).await;
+    let dashboard = fm.get_caught_up(&fresh("/api/v1/dashboards/facility-manager")).await;
     assert_eq!(dashboard.body["pending_assignment"], 0, "{dashboard:?}");
     let backwards = fm.get("/api/v1/analytics?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z").await;
     assert_eq!(backwards.status, 400);

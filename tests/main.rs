@@ -20,6 +20,7 @@ mod cli;
 mod concurrency;
 mod every_event;
 mod faults;
+mod first_day;
 mod health;
 mod log;
 mod processes;

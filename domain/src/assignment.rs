@@ -37,10 +37,24 @@ pub enum Unassignable {
     NotEmployed,
     #[error("the staff member's account is not active")]
     AccountInactive,
-    #[error("a {role} cannot take {trade} work")]
+    #[error("{} cannot take {trade} work", .role.with_article())]
     CannotTakeTrade { role: StaffRole, trade: Trade },
     #[error("the staff member already holds {open} open assignments; the workload limit is {limit}")]
     WorkloadLimitReached { open: u32, limit: u32 },
+}
+
+#[cfg(test)]
+mod wording {
+    use super::*;
+
+    #[test]
+    fn refusals_read_as_a_person_writes_them() {
+        let electrician = Unassignable::CannotTakeTrade { role: StaffRole::Electrician, trade: Trade::Plumbing };
+        assert_eq!(electrician.to_string(), "an electrician cannot take plumbing work");
+        let manager = StaffRole::FacilityManager.with_article();
+        assert_eq!(manager, "a facility manager");
+        assert_eq!(StaffRole::Accountant.with_article(), "an accountant");
+    }
 }
 
 impl Candidate {

@@ -66,6 +66,13 @@ impl FromStr for Permission {
 }
 
 impl StaffRole {
+    /// The role as a sentence says it, with its article: "an electrician", "a facility manager".
+    pub fn with_article(self) -> String {
+        let words = self.name().replace('_', " ");
+        let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        format!("{article} {words}")
+    }
+
     pub const ALL: [StaffRole; 8] = [
         Self::FacilityManager,
         Self::MaintenanceSupervisor,

@@ -99,6 +99,21 @@ impl Client {
     }
 
     /// A POST with no body (actions like acknowledge).
+    /// A read asking for `min_position`: on a busy machine the read model may answer "not caught
+    /// up yet, try again shortly" (503 `not_caught_up`); asked again as a client would, for up to
+    /// 20 seconds.
+    pub async fn get_caught_up(&self, path: &str) -> Answer {
+        let mut answer = self.get(path).await;
+        for _ in 0..80 {
+            if !(answer.status == 503 && answer.code() == "not_caught_up") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            answer = self.get(path).await;
+        }
+        answer
+    }
+
     pub async fn act(&self, path: &str) -> Answer {
         Self::send(self.request(Method::POST, path)).await
     }

@@ -10,12 +10,47 @@ use crate::sql::Conditions;
 use crate::staff_directory::query::{member_sql, StaffMember};
 
 /// One line of the ranked list, with the figures that put it there and a name to show.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SuitableStaff {
-    #[serde(flatten)]
     pub ranked: RankedCandidate,
     pub display_name: Option<String>,
     pub available_24x7: bool,
+}
+
+/// As people read it: the average rating (to two places) and how many ratings it is of, rather
+/// than the sum the ranking compares.
+impl Serialize for SuitableStaff {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            rank: u32,
+            staff: AccountId,
+            role: StaffRole,
+            role_matches_trade: bool,
+            open_assignments: u32,
+            average_rating: Option<f64>,
+            rating_count: u32,
+            last_assigned_at: Option<chrono::DateTime<chrono::Utc>>,
+            display_name: &'a Option<String>,
+            available_24x7: bool,
+        }
+        let r = &self.ranked;
+        let average =
+            (r.rating_count > 0).then(|| (f64::from(r.rating_sum) / f64::from(r.rating_count) * 100.0).round() / 100.0);
+        Shown {
+            rank: r.rank,
+            staff: r.staff,
+            role: r.role,
+            role_matches_trade: r.role_matches_trade,
+            open_assignments: r.open_assignments,
+            average_rating: average,
+            rating_count: r.rating_count,
+            last_assigned_at: r.last_assigned_at,
+            display_name: &self.display_name,
+            available_24x7: self.available_24x7,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// Staff who can be assigned work of `trade`, best first.

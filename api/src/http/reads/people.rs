@@ -2,8 +2,10 @@
 //! for a request, and a request's timeline.
 
 use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
 use chrono::Utc;
 use khaki_commands::load_visible_request;
+use khaki_domain::request::Action;
 use khaki_domain::{AccountId, Permission, StaffRole};
 use khaki_projections::staff_directory::{list_staff, staff_workload, suitable_staff, StaffFilter};
 use khaki_projections::timeline::timeline;
@@ -104,7 +106,7 @@ pub async fn workload(
 /// (SPEC §2): for those who may assign.
 #[utoipa::path(get, path = "/requests/{id}/suitable-staff", tag = "requests", params(("id" = String, Path)), responses(
     (status = 200, body = Rows), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn suitable(
     State(state): State<AppState>,
     caller: Caller,
@@ -118,6 +120,14 @@ pub async fn suitable(
         return Err(ApiError::forbidden("only staff holding the assign permission see who may be assigned"));
     }
     let request = loaded.state.filed().ok_or_else(|| ApiError::not_found(format!("no request {id}")))?;
+    if !Action::Assign.applies_in(request.status()) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "nothing_to_assign",
+            format!("the request is {}; there is nothing to assign", request.status()),
+        )
+        .with_details(serde_json::json!({ "status": request.status() })));
+    }
     rows(
         suitable_staff(db, request.category.trade, state.log.rules().workload_limit)
             .await

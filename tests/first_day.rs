@@ -1,0 +1,96 @@
+//! What a first user meets in the answers: figures that mean what they say right after a command,
+//! no candidates offered for a request with nothing to assign, ratings as averages, and refusals
+//! that read as a person writes them.
+
+use khaki_domain::StaffRole;
+use serde_json::json;
+
+use crate::on_both_stores;
+use crate::support::{Estate, Store, TestApp};
+
+on_both_stores!(
+    a_workload_read_right_after_assignments_counts_them,
+    suitable_staff_show_average_ratings_and_nothing_for_a_closed_request,
+    a_refusal_names_the_role_with_its_article
+);
+
+async fn a_workload_read_right_after_assignments_counts_them(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _runner = app.start_runner();
+    let estate = Estate::new(&app.log).await;
+    let (manager, plumber, resident) = (
+        estate.staff(StaffRole::FacilityManager).await,
+        estate.staff(StaffRole::Plumber).await,
+        estate.resident().await,
+    );
+    let fm = app.sign_in_as(manager.account).await;
+    let mut position = 0;
+    for _ in 0..10 {
+        let (id, _) = estate.submit(&resident, "Plumbing issue").await;
+        let assigned = fm.post(&format!("/api/v1/requests/{id}/assign"), json!({"staff_id": plumber.account})).await;
+        assert_eq!(assigned.status, 200, "{assigned:?}");
+        position = assigned.body["position"].as_i64().expect("a position");
+    }
+    let workload =
+        fm.get_caught_up(&format!("/api/v1/staff/{}/workload?min_position={position}", plumber.account)).await;
+    assert_eq!(workload.status, 200, "{workload:?}");
+    assert_eq!(workload.body["open_assignments"], 10, "the ten assignments just made: {workload:?}");
+}
+
+async fn suitable_staff_show_average_ratings_and_nothing_for_a_closed_request(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _runner = app.start_runner();
+    let estate = Estate::new(&app.log).await;
+    let (manager, plumber, resident) = (
+        estate.staff(StaffRole::FacilityManager).await,
+        estate.staff(StaffRole::Plumber).await,
+        estate.resident().await,
+    );
+    let fm = app.sign_in_as(manager.account).await;
+    let me = app.sign_in_as(resident.account).await;
+    let mut last = 0;
+    for stars in [4, 5] {
+        let (id, _) = estate.submit(&resident, "Plumbing issue").await;
+        assert_eq!(
+            fm.post(&format!("/api/v1/requests/{id}/assign"), json!({"staff_id": plumber.account})).await.status,
+            200
+        );
+        let plumber_client = app.sign_in_as(plumber.account).await;
+        assert_eq!(plumber_client.act(&format!("/api/v1/requests/{id}/start")).await.status, 200);
+        assert_eq!(plumber_client.post(&format!("/api/v1/requests/{id}/resolve"), json!({})).await.status, 200);
+        assert_eq!(me.act(&format!("/api/v1/requests/{id}/close")).await.status, 200);
+        let rated = me.post(&format!("/api/v1/requests/{id}/rate"), json!({"rating": stars})).await;
+        assert_eq!(rated.status, 200, "{rated:?}");
+        last = rated.body["position"].as_i64().expect("position");
+        let closed = fm.get(&format!("/api/v1/requests/{id}/suitable-staff")).await;
+        assert_eq!((closed.status, closed.code()), (409, "nothing_to_assign"), "{closed:?}");
+    }
+    let (open, _) = estate.submit(&resident, "Plumbing issue").await;
+    // The directory has caught up with the ratings once the staff list has.
+    assert_eq!(fm.get_caught_up(&format!("/api/v1/staff?min_position={last}")).await.status, 200);
+    let suitable = fm.get(&format!("/api/v1/requests/{open}/suitable-staff")).await;
+    assert_eq!(suitable.status, 200, "{suitable:?}");
+    let row = suitable.body["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["staff"] == json!(plumber.account)))
+        .cloned()
+        .expect("the plumber is suitable");
+    assert_eq!((&row["average_rating"], &row["rating_count"]), (&json!(4.5), &json!(2)), "{row}");
+    assert!(row.get("rating_sum").is_none(), "the sum is the ranking's, not what people read: {row}");
+}
+
+async fn a_refusal_names_the_role_with_its_article(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let estate = Estate::new(&app.log).await;
+    let (manager, electrician, resident) = (
+        estate.staff(StaffRole::FacilityManager).await,
+        estate.staff(StaffRole::Electrician).await,
+        estate.resident().await,
+    );
+    let fm = app.sign_in_as(manager.account).await;
+    let (id, _) = estate.submit(&resident, "Plumbing issue").await;
+    let refused = fm.post(&format!("/api/v1/requests/{id}/assign"), json!({"staff_id": electrician.account})).await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    let message = refused.body["error"]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message.contains("an electrician cannot take plumbing work"), "{message}");
+}
