@@ -31,9 +31,15 @@ const ROLES: [(StaffRole, &str); 8] = [
 /// each role of [`ROLES`] (facility manager, maintenance supervisor, accountant, security head,
 /// electrician, plumber, cleaner, gardener): as the assignee, as the assignee's supervisor, and
 /// unrelated. An accountant takes no trade, so can never be an assignee (`---`).
-const TABLE: [(&str, &str, &str); 14] = [
+const TABLE: [(&str, &str, &str); 16] = [
     ("GET /", "assigned",
      "401 200 404 404 404 | 200 200 200 | 200 200 200 | --- 200 404 | 200 200 404 | 200 200 404 | 200 200 404 | 200 200 404 | 200 200 404"),
+    // With a cost, "manage finances" reads it too (the accountant opens what their dashboard
+    // lists), and may still not act on it.
+    ("GET /", "assigned with a cost",
+     "401 200 404 404 404 | 200 200 200 | 200 200 200 | --- 200 200 | 200 200 404 | 200 200 404 | 200 200 404 | 200 200 404 | 200 200 404"),
+    ("POST /unassign", "assigned with a cost",
+     "401 403 404 404 404 | 200 200 200 | 200 200 200 | --- 403 403 | 403 403 404 | 403 403 404 | 403 403 404 | 403 403 404 | 403 403 404"),
     ("POST /acknowledge", "submitted",
      "401 403 404 404 404 | 200 200 200 | 200 200 200 | --- 404 404 | 403 404 404 | 403 404 404 | 403 403 403 | 403 404 404 | 403 404 404"),
     ("POST /assign", "acknowledged",
@@ -83,6 +89,10 @@ async fn request_in(app: &TestApp, cast: &Cast, column: &Column, status: &str) -
     let new = Estate::new_request(column.category);
     let id = new.id;
     requests::submit(&app.log, &estate_origin(&cast.resident), new).await.expect("submitted");
+    let (status, cost) = match status.strip_suffix(" with a cost") {
+        Some(status) => (status, Some(khaki_domain::Rupees::parse("1500.00").expect("an amount"))),
+        None => (status, None),
+    };
     let steps = ["acknowledged", "assigned", "in_progress", "resolved"];
     let upto = steps.iter().position(|s| *s == status).map_or(0, |i| i + 1);
     let holder = crate::support::estate::actor_of(&app.log, column.holder).await;
@@ -94,7 +104,7 @@ async fn request_in(app: &TestApp, cast: &Cast, column: &Column, status: &str) -
                     &app.log,
                     &estate_origin(&cast.setup),
                     id,
-                    AssignTo { staff: column.holder, due: None, estimated_cost: None },
+                    AssignTo { staff: column.holder, due: None, estimated_cost: cost },
                 )
                 .await
             }

@@ -81,11 +81,12 @@ async fn filters_search_scopes_and_pages_show_the_right_requests(store: Store) {
     let all = RequestFilter::default();
 
     // Who sees what.
-    let plumber = Scope::Staff { me: p1.account, reports: vec![], trades: vec![Trade::Plumbing] };
+    let plumber = Scope::Staff { me: p1.account, reports: vec![], trades: vec![Trade::Plumbing], costed: false };
     assert_eq!(listed(db, &all, &plumber).await, set(&[a, c, d, f]), "unassigned plumbing, their own, formerly theirs");
     assert_eq!(listed(db, &all, &Scope::Submitter(r1.account)).await, set(&[a, b, f, g]), "a resident's own");
     assert_eq!(listed(db, &all, &Scope::Submitter(r2.account)).await, set(&[c, d, e]));
-    let supervisor = Scope::Staff { me: manager.account, reports: vec![p1.account, p2.account], trades: vec![] };
+    let supervisor =
+        Scope::Staff { me: manager.account, reports: vec![p1.account, p2.account], trades: vec![], costed: false };
     assert_eq!(listed(db, &all, &supervisor).await, set(&[c, d, e]), "assigned to their reports");
     assert_eq!(listed(db, &all, &Scope::Everything).await, set(&[a, b, c, d, e, f, g]));
     assert!(listed(db, &all, &Scope::Nothing).await.is_empty());

@@ -17,7 +17,7 @@ pub use event::{ClosedHow, RequestEvent, UnassignReason};
 pub use permissions::{actions_available, authorise, may_manage_staff, Action, NotAllowed, Requirement};
 pub use refusal::{RefusalKind, RequestRefusal};
 pub use state::{Assignment, Comment, Escalation, MaintenanceRequest, Milestones, Request, Stage, Status};
-pub use visibility::can_see;
+pub use visibility::{can_see, reads_costed_requests};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;

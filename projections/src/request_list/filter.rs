@@ -50,8 +50,9 @@ pub enum Scope {
     /// A resident: the requests they submitted.
     Submitter(AccountId),
     /// An employed staff member: requests they filed, that are or were assigned to them, that are
-    /// assigned to anyone in `reports`, and unassigned ones of the `trades` they can take.
-    Staff { me: AccountId, reports: Vec<AccountId>, trades: Vec<Trade> },
+    /// assigned to anyone in `reports`, unassigned ones of the `trades` they can take, and, when
+    /// `costed` (the domain's `reads_costed_requests`), every request with a cost.
+    Staff { me: AccountId, reports: Vec<AccountId>, trades: Vec<Trade>, costed: bool },
     /// Anyone else sees nothing.
     Nothing,
 }

@@ -174,7 +174,7 @@ fn scoped(conditions: &mut Conditions, scope: &Scope) {
             let me = conditions.bind(me.as_uuid());
             conditions.push(format!("r.submitter = {me}"));
         }
-        Scope::Staff { me, reports, trades } => {
+        Scope::Staff { me, reports, trades, costed } => {
             // Each way of seeing a request is its own indexed lookup; their union is small.
             let me = conditions.bind(me.as_uuid());
             let mut ways = vec![
@@ -190,6 +190,11 @@ fn scoped(conditions: &mut Conditions, scope: &Scope) {
                 ways.push(format!(
                     "SELECT id FROM request_list WHERE status IN ('submitted', 'acknowledged') AND trade IN ({list})"
                 ));
+            }
+            if *costed {
+                ways.push(
+                    "SELECT id FROM request_list WHERE estimated_cost IS NOT NULL OR actual_cost IS NOT NULL".into(),
+                );
             }
             conditions.push(format!("r.id IN ({})", ways.join(" UNION ")));
         }

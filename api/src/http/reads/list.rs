@@ -5,6 +5,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use khaki_commands::reports_for;
+use khaki_domain::request::reads_costed_requests;
 use khaki_domain::{can_take_trade, Actor, Permission, Priority, Standing, Trade};
 use khaki_projections::request_list::{
     list_requests, Order, OrderBy, Page, RequestFilter, RequestPage, Scope, TimeRange,
@@ -79,6 +80,7 @@ pub async fn scope_of(state: &AppState, actor: &Actor) -> Result<Scope, ApiError
             me: actor.account,
             reports: reports_for(state.log.database(), actor).await?.into_iter().collect(),
             trades: Trade::ALL.into_iter().filter(|t| can_take_trade(staff.role, &staff.permissions, *t)).collect(),
+            costed: reads_costed_requests(&staff.permissions),
         },
         _ => Scope::Nothing,
     })
