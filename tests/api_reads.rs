@@ -125,6 +125,16 @@ async fn staff_reads_dashboards_and_analytics_answer_the_right_people(store: Sto
     assert_eq!(dashboard.body["pending_assignment"], 0, "{dashboard:?}");
     let backwards = fm.get("/api/v1/analytics?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z").await;
     assert_eq!(backwards.status, 400);
+    // Figures for something that does not exist are refused, not answered with zeros.
+    let stranger = uuid::Uuid::new_v4();
+    for (query, field) in
+        [("category=Paintng", "category"), (&*format!("staff={stranger}"), "staff"), ("trade=carpentry", "trade")]
+    {
+        let unknown = fm.get(&format!("/api/v1/analytics?{query}")).await;
+        assert_eq!((unknown.status, unknown.body["error"]["details"]["field"].as_str()), (400, Some(field)), "{query}");
+    }
+    let known = fm.get(&format!("/api/v1/analytics?category=Plumbing%20issue&staff={}", plumber.account)).await;
+    assert_eq!(known.status, 200, "{known:?}");
 
     let health = app.anonymous().get("/health").await;
     assert_eq!(health.body["projections"].as_array().map(Vec::len), Some(4));

@@ -128,9 +128,15 @@ async fn each_metric_matches_its_definition_worked_out_by_hand(store: Store) {
     assert_eq!(all.resolution_time.average_seconds, Some((10.0 + 24.0 + 288.0) * HOUR / 3.0));
     // Acknowledged in March: Q1 30 min, Q2 60 min, Q3 10 min (Q4 in February, Q6 in April).
     assert_eq!((all.response_time.requests, all.response_time.average_seconds), (3, Some(2000.0)));
-    // Closed in March: Q1, Q4; first assigned in March: Q1, Q2, Q3, Q4.
+    // First assigned in March: Q1, Q2, Q3, Q4; of them closed now: Q1, Q4.
     assert_eq!((all.completion_rate.numerator, all.completion_rate.denominator), (2, 4));
     assert_eq!(all.completion_rate.rate, Some(0.5));
+    // 3–10 March: first assigned only Q2, not closed. Q1 and Q4, assigned before, were closed in
+    // those days: counting closings over assignments would have said 2 ÷ 1.
+    let week = AnalyticsQuery { from: at(2026, 3, 3, 0, 0), to: at(2026, 3, 10, 0, 0), ..march() };
+    let week = analytics(bench.db(), &week).await.expect("analytics");
+    assert_eq!((week.completion_rate.numerator, week.completion_rate.denominator), (0, 1));
+    assert_eq!(week.completion_rate.rate, Some(0.0));
     // On time: Q1 only of Q1, Q2, Q4.
     assert_eq!((all.on_time_rate.numerator, all.on_time_rate.denominator), (1, 3));
     // Rated in March: 4 and 2.

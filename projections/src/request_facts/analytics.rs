@@ -123,8 +123,9 @@ pub async fn analytics(db: &Database, query: &AnalyticsQuery) -> Result<Analytic
     )
     .await?;
     let acknowledged = sums(db, query, "acknowledged_at", "COUNT(*), SUM(response_seconds)").await?;
-    let closed = sums(db, query, "closed_at", "COUNT(*)").await?;
-    let assigned = sums(db, query, "assigned_at", "COUNT(*)").await?;
+    // Of the requests first assigned in the period, how many are closed now: never above 1.
+    let assigned =
+        sums(db, query, "assigned_at", "COUNT(*), SUM(CASE WHEN closed_at IS NOT NULL THEN 1 ELSE 0 END)").await?;
     let rated = sums(db, query, "rated_at", "COUNT(*), SUM(rating)").await?;
     let average = |sum: i64, count: i64| (count != 0).then(|| sum as f64 / count as f64);
     let (costed, estimated, actual) = (resolved[3], resolved[4], resolved[5]);
@@ -138,7 +139,7 @@ pub async fn analytics(db: &Database, query: &AnalyticsQuery) -> Result<Analytic
             requests: acknowledged[0],
             average_seconds: average(acknowledged[1], acknowledged[0]),
         },
-        completion_rate: Rate::of(closed[0], assigned[0]),
+        completion_rate: Rate::of(assigned[1], assigned[0]),
         on_time_rate: Rate::of(resolved[2], resolved[0]),
         satisfaction: Satisfaction { rated: rated[0], average_rating: average(rated[1], rated[0]) },
         cost: CostFigures {

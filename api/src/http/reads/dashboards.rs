@@ -4,7 +4,7 @@
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use chrono::{Duration, Utc};
-use khaki_domain::{Permission, Standing, Trade};
+use khaki_domain::{AccountId, Permission, Standing, Trade};
 use khaki_projections::dashboards::{
     accountant_dashboard, facility_manager_dashboard, resident_dashboard, staff_member_dashboard,
 };
@@ -152,11 +152,22 @@ pub async fn analytics(State(state): State<AppState>, caller: Caller, RawQuery(q
     let db = state.log.database();
     at_least(db, Projection::RequestFacts, params.one("min_position")?).await?;
     let rules = state.log.rules();
+    // A figure for something that does not exist would be all zeros that look like an answer.
+    let staff: Option<AccountId> = params.one("staff")?;
+    if let Some(id) = staff {
+        if khaki_commands::ledger::candidate(db, id).await?.is_none() {
+            return Err(ApiError::invalid("staff", format!("staff: no staff member {id}")));
+        }
+    }
+    let category = params.text("category");
+    if let Some(name) = &category {
+        khaki_commands::requests::category(name).map_err(|e| ApiError::invalid("category", e.to_string()))?;
+    }
     let asked = AnalyticsQuery {
         from,
         to,
-        staff: params.one("staff")?,
-        category: params.text("category"),
+        staff,
+        category,
         trade: params.one::<Trade>("trade")?,
         now,
         workload_limit: rules.workload_limit,
