@@ -11,7 +11,8 @@ use crate::support::{Estate, Store, TestApp};
 on_both_stores!(
     a_workload_read_right_after_assignments_counts_them,
     suitable_staff_show_average_ratings_and_nothing_for_a_closed_request,
-    a_refusal_names_the_role_with_its_article
+    a_refusal_names_the_role_with_its_article,
+    money_is_rupees_with_two_places_in_every_answer
 );
 
 async fn a_workload_read_right_after_assignments_counts_them(store: Store) {
@@ -93,4 +94,65 @@ async fn a_refusal_names_the_role_with_its_article(store: Store) {
     assert_eq!(refused.status, 422, "{refused:?}");
     let message = refused.body["error"]["message"].as_str().unwrap_or_default().to_owned();
     assert!(message.contains("an electrician cannot take plumbing work"), "{message}");
+}
+
+/// Every number whose name says it is money (a cost, an estimate, a variance).
+fn money_numbers(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (key, inner) in fields {
+                let here = format!("{path}.{key}");
+                let money = ["cost", "estimated", "actual", "variance"].iter().any(|w| key.contains(w));
+                if money && inner.is_number() && !key.starts_with("with_") && key != "costed" {
+                    found.push(format!("{here} = {inner}"));
+                }
+                money_numbers(inner, &here, found);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| money_numbers(item, path, found)),
+        _ => {}
+    }
+}
+
+async fn money_is_rupees_with_two_places_in_every_answer(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _runner = app.start_runner();
+    let estate = Estate::new(&app.log).await;
+    let (manager, plumber, accountant, resident) = (
+        estate.staff(StaffRole::FacilityManager).await,
+        estate.staff(StaffRole::Plumber).await,
+        estate.staff(StaffRole::Accountant).await,
+        estate.resident().await,
+    );
+    let fm = app.sign_in_as(manager.account).await;
+    let tech = app.sign_in_as(plumber.account).await;
+    let books = app.sign_in_as(accountant.account).await;
+    let (id, _) = estate.submit(&resident, "Plumbing issue").await;
+    let path = format!("/api/v1/requests/{id}");
+    let assigned =
+        fm.post(&format!("{path}/assign"), json!({"staff_id": plumber.account, "estimated_cost": "1000.00"})).await;
+    assert_eq!(assigned.status, 200, "{assigned:?}");
+    assert_eq!(tech.act(&format!("{path}/start")).await.status, 200);
+    let resolved = tech.post(&format!("{path}/resolve"), json!({"actual_cost": "1450.50"})).await;
+    assert_eq!(resolved.status, 200, "{resolved:?}");
+    let fresh = format!("min_position={}", resolved.body["position"]);
+
+    let list = fm.get_caught_up(&format!("/api/v1/requests?{fresh}")).await;
+    assert_eq!(
+        (&list.body["requests"][0]["estimated_cost"], &list.body["requests"][0]["actual_cost"]),
+        (&json!("1000.00"), &json!("1450.50")),
+        "{list:?}"
+    );
+    let dashboard = books.get_caught_up(&format!("/api/v1/dashboards/accountant?{fresh}")).await;
+    assert_eq!(dashboard.status, 200, "{dashboard:?}");
+    let analytics = fm.get_caught_up(&format!("/api/v1/analytics?{fresh}")).await;
+    assert_eq!(analytics.body["cost"]["variance"], json!("450.50"), "{analytics:?}");
+    let mut found = Vec::new();
+    for (what, answer) in
+        [("list", &list), ("accountant", &dashboard), ("analytics", &analytics), ("command", &resolved)]
+    {
+        money_numbers(&answer.body, what, &mut found);
+    }
+    assert!(found.is_empty(), "money shown as a bare number: {found:?}");
+    assert!(dashboard.body.to_string().contains("\"1450.50\""), "{dashboard:?}");
 }

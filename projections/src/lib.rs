@@ -19,6 +19,7 @@ mod error;
 pub mod facts;
 mod lifecycle;
 pub mod log;
+mod money;
 mod projection;
 mod rebuild;
 pub mod request_facts;

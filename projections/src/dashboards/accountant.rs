@@ -21,19 +21,23 @@ pub struct AccountantDashboard {
     pub overrun_total: Total,
 }
 
-/// Requests first resolved in a local month, of one category; paise.
+/// Requests first resolved in a local month, of one category; kept in paise, shown in rupees.
 #[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
 pub struct MonthlyCost {
     pub month: NaiveDate,
     pub category: String,
     pub resolved: i64,
     pub with_actual: i64,
+    #[serde(serialize_with = "crate::money::rupees")]
     pub actual_cost: i64,
     pub with_estimate: i64,
+    #[serde(serialize_with = "crate::money::rupees")]
     pub estimated_cost: i64,
     /// Resolved with both an estimate and an actual cost, and the sums over those.
     pub costed: i64,
+    #[serde(serialize_with = "crate::money::rupees")]
     pub costed_estimated: i64,
+    #[serde(serialize_with = "crate::money::rupees")]
     pub costed_actual: i64,
 }
 
@@ -43,7 +47,9 @@ pub struct Overrun {
     pub ticket: String,
     pub title: String,
     pub category: String,
+    #[serde(serialize_with = "crate::money::rupees")]
     pub estimated_cost: i64,
+    #[serde(serialize_with = "crate::money::rupees")]
     pub actual_cost: i64,
     pub resolved_at: Option<DateTime<Utc>>,
     pub assignee: Option<Uuid>,

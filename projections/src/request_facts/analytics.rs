@@ -74,10 +74,14 @@ pub struct Satisfaction {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct CostFigures {
     pub costed: i64,
+    #[serde(serialize_with = "crate::money::rupees")]
     pub estimated: i64,
+    #[serde(serialize_with = "crate::money::rupees")]
     pub actual: i64,
     /// Σ (actual − estimated).
+    #[serde(serialize_with = "crate::money::rupees")]
     pub variance: i64,
+    #[serde(serialize_with = "crate::money::optional_average_rupees")]
     pub average_variance: Option<f64>,
     /// Σ estimated ÷ Σ actual.
     pub efficiency: Option<f64>,

@@ -18,8 +18,10 @@ pub struct MonthTrend {
     pub resolved: i64,
     pub closed: i64,
     /// Σ actual cost over requests resolved in the month with one (paise).
+    #[serde(serialize_with = "crate::money::rupees")]
     pub actual_cost: i64,
     /// Σ estimate over requests resolved in the month with one (paise).
+    #[serde(serialize_with = "crate::money::rupees")]
     pub estimated_cost: i64,
     pub rated: i64,
     pub rating_sum: i64,

@@ -40,7 +40,9 @@ pub struct RequestRow {
     pub escalation_level: i32,
     pub escalated_at: Option<DateTime<Utc>>,
     /// Paise.
+    #[serde(serialize_with = "crate::money::optional_rupees")]
     pub estimated_cost: Option<i64>,
+    #[serde(serialize_with = "crate::money::optional_rupees")]
     pub actual_cost: Option<i64>,
     pub rating: Option<i32>,
     pub updated_at: DateTime<Utc>,
