@@ -2,43 +2,21 @@
 //! both (ticket numbers, the workload limit), neither gives a kept dashboard answer once the read
 //! models have moved, and a stopped process finishes what it had begun.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use futures::future::join_all;
 use khaki_commands::{EventLog, Rules};
 use khaki_domain::StaffRole;
 use serde_json::json;
-use tokio::process::{Child, Command};
 
 use crate::on_both_stores;
 use crate::support::app::TestDatabase;
 use crate::support::estate::ESTATE_PASSWORD;
 use crate::support::http::Client;
+use crate::support::process::serve;
 use crate::support::{Estate, Store};
 
 on_both_stores!(two_server_processes_keep_ticket_numbers_and_workloads_right);
-
-async fn start(database: &TestDatabase) -> (Child, String) {
-    let port =
-        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
-    let child = Command::new(env!("CARGO_BIN_EXE_khaki"))
-        .args(database.flags())
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env_remove("DATABASE_URL")
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("serve starts");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if reqwest::get(format!("{base}/health")).await.is_ok() {
-            return (child, base);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("khaki serve did not come up");
-}
 
 async fn sign_in(base: &str, username: &str) -> Client {
     let anyone = Client::at(base, None);
@@ -69,8 +47,9 @@ async fn two_server_processes_keep_ticket_numbers_and_workloads_right(store: Sto
         }
         names
     };
-    let (_first, one) = start(&database).await;
-    let (_second, two) = start(&database).await;
+    let first = serve(&database.flags()).await;
+    let second = serve(&database.flags()).await;
+    let (one, two) = (first.base.clone(), second.base.clone());
     let residents = [sign_in(&one, &usernames[0]).await, sign_in(&two, &usernames[0]).await];
     let managers = [sign_in(&one, &usernames[1]).await, sign_in(&two, &usernames[1]).await];
 

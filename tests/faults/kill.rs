@@ -10,9 +10,9 @@ use serde_json::json;
 
 use crate::faults::checks::{lost, ticket_gaps, username};
 use crate::faults::load::{Load, Phase};
-use crate::faults::serve::{audit_verify, serve};
 use crate::on_both_stores;
 use crate::support::app::TestDatabase;
+use crate::support::process::{audit_verify, serve};
 use crate::support::{Estate, Store};
 
 on_both_stores!(a_killed_server_loses_no_confirmed_write);

@@ -7,4 +7,3 @@ mod kill;
 mod load;
 mod outage;
 mod private_postgres;
-mod serve;

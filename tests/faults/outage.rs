@@ -12,7 +12,7 @@ use khaki_projections::{wait_for, Projection};
 use crate::faults::checks::{lost, ticket_gaps, username};
 use crate::faults::load::{Load, Phase};
 use crate::faults::private_postgres::PrivatePostgres;
-use crate::faults::serve::{audit_verify, serve};
+use crate::support::process::{audit_verify, serve};
 use crate::support::Estate;
 
 /// How long the database stays down: longer than the server's pool waits for a connection (10

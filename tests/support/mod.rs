@@ -3,6 +3,7 @@
 pub mod app;
 pub mod estate;
 pub mod http;
+pub mod process;
 
 pub use app::{Store, TestApp};
 pub use estate::Estate;

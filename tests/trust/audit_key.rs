@@ -3,50 +3,34 @@
 //! recorded, and `khaki audit export` seals what its bundle needs.
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
 use khaki_commands::{EventLog, Rules};
 use serde_json::json;
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 use crate::on_both_stores;
 use crate::support::app::TestDatabase;
 use crate::support::estate::ESTATE_PASSWORD;
 use crate::support::http::Client;
+use crate::support::process::{khaki, serve};
 use crate::support::{Estate, Store};
 
 on_both_stores!(servers_share_the_estate_s_one_audit_key_and_seal_on_the_way_out);
 
-fn khaki(database: &TestDatabase, key: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_khaki"));
-    command.args(database.flags()).arg("--audit-key-file").arg(key).env_remove("DATABASE_URL").kill_on_drop(true);
-    command
+/// The store's flags and the key file a server (or an auditor) is given.
+fn flags(database: &TestDatabase, key: &Path) -> Vec<String> {
+    let mut flags = database.flags();
+    flags.extend(["--audit-key-file".to_owned(), key.display().to_string()]);
+    flags
 }
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
-async fn serve(database: &TestDatabase, key: &Path) -> (Child, String) {
-    let port = free_port();
-    let child = khaki(database, key)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve starts");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if reqwest::get(format!("{base}/health")).await.is_ok() {
-            return (child, base);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("khaki serve did not come up");
-}
-
 async fn verify(database: &TestDatabase, key: &Path) -> (bool, serde_json::Value, String) {
-    let out = khaki(database, key).args(["audit", "verify"]).output().await.expect("verify runs");
+    let out = khaki(&flags(database, key)).args(["audit", "verify"]).output().await.expect("verify runs");
     let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
     (out.status.success(), report, String::from_utf8_lossy(&out.stderr).into_owned())
 }
@@ -67,8 +51,12 @@ async fn servers_share_the_estate_s_one_audit_key_and_seal_on_the_way_out(store:
     let keys = tempfile::tempdir().expect("temp folder");
     let (estate_key, other_key): (PathBuf, PathBuf) = (keys.path().join("estate.key"), keys.path().join("other.key"));
 
-    let (mut first, base) = serve(&database, &estate_key).await;
-    let refused = khaki(&database, &other_key)
+    // Sealing hourly: whatever is sealed when it stops, the stop sealed.
+    let mut serving = flags(&database, &estate_key);
+    serving.extend(["--seal-every-seconds".to_owned(), "3600".to_owned()]);
+    let mut first = serve(&serving).await;
+    let base = first.base.clone();
+    let refused = khaki(&flags(&database, &other_key))
         .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
         .output()
         .await
@@ -87,10 +75,11 @@ async fn servers_share_the_estate_s_one_audit_key_and_seal_on_the_way_out(store:
         )
         .await;
     assert_eq!(filed.status, 201, "{filed:?}");
-    let pid = first.id().expect("running").to_string();
+    let pid = first.process.id().expect("running").to_string();
     let stopped = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill runs");
     assert!(stopped.success());
-    let exit = tokio::time::timeout(Duration::from_secs(30), first.wait()).await.expect("stops").expect("waited");
+    let exit =
+        tokio::time::timeout(Duration::from_secs(30), first.process.wait()).await.expect("stops").expect("waited");
     assert!(exit.success(), "a graceful stop: {exit:?}");
 
     let (ok, report, stderr) = verify(&database, &estate_key).await;
@@ -102,7 +91,7 @@ async fn servers_share_the_estate_s_one_audit_key_and_seal_on_the_way_out(store:
     // Recorded after the last checkpoint, and exported without sealing by hand first.
     let (id, _) = estate.submit(&resident, "Painting").await;
     let out = keys.path().join("bundle.json");
-    let exported = khaki(&database, &estate_key)
+    let exported = khaki(&flags(&database, &estate_key))
         .args(["audit", "export", "--request", &id.to_string(), "--out"])
         .arg(&out)
         .output()

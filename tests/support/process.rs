@@ -1,4 +1,4 @@
-//! The real `khaki` binary as the fault tests run it: `serve` on a free loopback port, and
+//! The real `khaki` binary as a deployment runs it: `serve` on a free loopback port, and
 //! `audit verify` on the same store afterwards.
 
 use std::process::Stdio;
@@ -12,15 +12,16 @@ pub struct Server {
     pub base: String,
 }
 
-fn khaki(flags: &[String]) -> Command {
+/// The binary with the store (and any other global) `flags`.
+pub fn khaki(flags: &[String]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_khaki"));
     command.args(flags).env_remove("DATABASE_URL").env_remove("KHAKI_DATA").kill_on_drop(true);
     command
 }
 
 /// Starts `khaki serve` with the store `flags` and waits until it answers `/health`. It seals
-/// the log every second, so a fault can also land in the middle of a seal. Its log goes to the
-/// test's output only with KHAKI_TEST_SERVER_LOGS set.
+/// the log every second, so a fault can also land in the middle of a seal (and a stop finds
+/// little unsealed). Its log goes to the test's output only with KHAKI_TEST_SERVER_LOGS set.
 pub async fn serve(flags: &[String]) -> Server {
     let port =
         std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port");
