@@ -199,7 +199,7 @@ pub async fn request_history(
     let sent = id;
     let id = request_id(db, &sent).await?;
     // The history folds to the request as it stands now, which is what visibility is judged on.
-    let (entries, now) = history::<MaintenanceRequest>(db, &id.to_string()).await.map_err(ApiError::internal)?;
+    let (entries, now) = history::<MaintenanceRequest>(db, &id.to_string()).await.map_err(ApiError::from)?;
     ensure_seen(db, &caller.actor, id, &now).await.map_err(|e| as_sent(e, id, &sent))?;
     Ok(axum::Json(page(db, entries, &params, caller.actor.is_staff() || caller.actor.auditor).await?))
 }
@@ -221,7 +221,7 @@ pub async fn staff_history(
         return Err(ApiError::not_found(format!("no staff member {id}")));
     }
     let db = state.log.database();
-    let (entries, _) = history::<StaffMember>(db, &id.to_string()).await.map_err(ApiError::internal)?;
+    let (entries, _) = history::<StaffMember>(db, &id.to_string()).await.map_err(ApiError::from)?;
     if entries.is_empty() {
         return Err(ApiError::not_found(format!("no staff member {id}")));
     }
@@ -261,9 +261,8 @@ pub async fn requests_as_of(
         "overdue" => None,
         status => Some(status.parse::<khaki_domain::request::Status>().map_err(|e| ApiError::invalid("status", e))?),
     };
-    let found = khaki_projections::audit::history::requests_at(state.log.database(), moment)
-        .await
-        .map_err(ApiError::internal)?;
+    let found =
+        khaki_projections::audit::history::requests_at(state.log.database(), moment).await.map_err(ApiError::from)?;
     Ok(axum::Json(
         found
             .into_iter()
@@ -319,7 +318,7 @@ async fn cursor_after(db: &Database, after: Option<&str>) -> Result<Cursor, ApiE
         .fetch_optional(pool)
         .await
     })
-    .map_err(ApiError::internal)?;
+    .map_err(ApiError::from)?;
     Ok(Cursor { transaction: transaction.unwrap_or(0), position })
 }
 
@@ -340,7 +339,7 @@ pub async fn events(
     let db = state.log.database();
     let cursor = cursor_after(db, params.after.as_deref()).await?;
     let limit = params.limit.unwrap_or(100).clamp(1, 5000);
-    let events = events_after(db, cursor, limit).await.map_err(ApiError::internal)?;
+    let events = events_after(db, cursor, limit).await.map_err(ApiError::from)?;
     // The cursor to continue from, also when this page was short: more may commit later.
     let next_after = Some(cursor_text(events.last().map_or(cursor, AuditedEvent::cursor)));
     Ok(axum::Json(LogPage { events, next_after }))
@@ -411,9 +410,9 @@ pub async fn verify(
             let (kind, id) = stream
                 .split_once(':')
                 .ok_or_else(|| ApiError::invalid("stream", "stream is <type>:<id>, e.g. MaintenanceRequest:<uuid>"))?;
-            verify_stream(db, kind, id).await.map_err(ApiError::internal)?
+            verify_stream(db, kind, id).await.map_err(ApiError::from)?
         }
-        None => verify_log(db, state.audit_public_key.as_ref()).await.map_err(ApiError::internal)?,
+        None => verify_log(db, state.audit_public_key.as_ref()).await.map_err(ApiError::from)?,
     };
     Ok(axum::Json(VerifyAnswer { ok: report.ok, report: serde_json::to_value(&report).unwrap_or_default() }))
 }

@@ -5,6 +5,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use khaki_commands::{CommandError, Refusal};
 use khaki_domain::request::{RefusalKind, RequestRefusal};
+use khaki_projections::audit::history::HistoryError;
+use khaki_projections::audit::SealError;
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -124,6 +126,26 @@ impl From<sqlx::Error> for ApiError {
         error.retry_after = Some(2);
         error.internal = Some(cause.to_string());
         error
+    }
+}
+
+/// Reading history or the audit log: the store's failure as above; a stored event that does not
+/// read is ours.
+impl From<HistoryError> for ApiError {
+    fn from(error: HistoryError) -> Self {
+        match error {
+            HistoryError::Store(cause) => cause.into(),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<SealError> for ApiError {
+    fn from(error: SealError) -> Self {
+        match error {
+            SealError::Store(cause) => cause.into(),
+            other => Self::internal(other),
+        }
     }
 }
 

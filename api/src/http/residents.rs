@@ -77,7 +77,7 @@ async fn render(state: &AppState, resident: &Resident, id: AccountId, version: u
         .fetch_one(pool)
         .await
     })
-    .map_err(ApiError::internal)?;
+    .map_err(ApiError::from)?;
     Ok(ResidentView {
         id: id.as_uuid(),
         username: personal.0,

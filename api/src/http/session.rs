@@ -131,7 +131,7 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> Result<axum::J
         .fetch_one(pool)
         .await
     })
-    .map_err(ApiError::internal)?;
+    .map_err(ApiError::from)?;
     let permissions = caller
         .actor
         .employed_staff()

@@ -51,7 +51,7 @@ pub async fn facility_manager(State(state): State<AppState>, caller: Caller, Raw
         .answer(db, question, async {
             facility_manager_dashboard(db, Utc::now(), rules.time_zone, rules.workload_limit)
                 .await
-                .map_err(ApiError::internal)
+                .map_err(ApiError::from)
         })
         .await
 }
@@ -97,9 +97,7 @@ pub async fn accountant(State(state): State<AppState>, caller: Caller, RawQuery(
     state
         .answers
         .answer(db, question, async {
-            accountant_dashboard(db, Utc::now(), state.log.rules().time_zone, 12, 20, 50)
-                .await
-                .map_err(ApiError::internal)
+            accountant_dashboard(db, Utc::now(), state.log.rules().time_zone, 12, 20, 50).await.map_err(ApiError::from)
         })
         .await
 }
@@ -174,5 +172,5 @@ pub async fn analytics(State(state): State<AppState>, caller: Caller, RawQuery(q
         time_zone: rules.time_zone,
     };
     let question = Question::new("analytics", "", query.as_deref());
-    state.answers.answer(db, question, async { compute(db, &asked).await.map_err(ApiError::internal) }).await
+    state.answers.answer(db, question, async { compute(db, &asked).await.map_err(ApiError::from) }).await
 }

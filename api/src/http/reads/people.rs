@@ -70,7 +70,7 @@ pub async fn directory(
     };
     let db = state.log.database();
     at_least(db, Projection::StaffDirectory, params.one("min_position")?).await?;
-    rows(list_staff(db, &filter, state.log.rules().workload_limit).await.map_err(ApiError::internal)?)
+    rows(list_staff(db, &filter, state.log.rules().workload_limit).await.map_err(ApiError::from)?)
 }
 
 /// One staff member's workload: open, completed this month, average resolution time and rating.
@@ -97,7 +97,7 @@ pub async fn workload(
     at_least(state.log.database(), Projection::RequestFacts, position).await?;
     let found = staff_workload(state.log.database(), id, Utc::now(), state.log.rules().time_zone)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::from)?;
     let found = found.ok_or_else(|| ApiError::not_found(format!("no staff member {id}")))?;
     Ok(axum::Json(serde_json::to_value(found).map_err(ApiError::internal)?))
 }
@@ -128,11 +128,7 @@ pub async fn suitable(
         )
         .with_details(serde_json::json!({ "status": request.status() })));
     }
-    rows(
-        suitable_staff(db, request.category.trade, state.log.rules().workload_limit)
-            .await
-            .map_err(ApiError::internal)?,
-    )
+    rows(suitable_staff(db, request.category.trade, state.log.rules().workload_limit).await.map_err(ApiError::from)?)
 }
 
 /// The request's comments and status changes in order (internal comments for staff only).
@@ -153,5 +149,5 @@ pub async fn request_timeline(
     crate::http::audit::visible_request(&state, &caller.actor, id).await.map_err(|e| as_sent(e, id, &sent))?;
     at_least(db, Projection::Timeline, params.one("min_position")?).await?;
     let staff_view = caller.actor.is_staff() || caller.actor.auditor;
-    rows(timeline(db, id, staff_view).await.map_err(ApiError::internal)?)
+    rows(timeline(db, id, staff_view).await.map_err(ApiError::from)?)
 }

@@ -85,7 +85,7 @@ pub async fn read(
     let now = visible_request(&state, &caller.actor, id).await.map_err(|e| as_sent(e, id, &sent))?;
     let (state_then, version) = match params.as_of.as_deref() {
         Some(moment) => {
-            as_of::<MaintenanceRequest>(db, &id.to_string(), parse_as_of(moment)?).await.map_err(ApiError::internal)?
+            as_of::<MaintenanceRequest>(db, &id.to_string(), parse_as_of(moment)?).await.map_err(ApiError::from)?
         }
         None => (now.state, now.version),
     };

@@ -166,7 +166,7 @@ pub async fn read(
             crate::http::audit::parse_as_of(moment)?,
         )
         .await
-        .map_err(ApiError::internal)?,
+        .map_err(ApiError::from)?,
         None => {
             let loaded = state.log.load::<StaffMember>(&id.to_string()).await?;
             (loaded.state, loaded.version)

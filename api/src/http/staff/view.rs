@@ -59,7 +59,7 @@ pub async fn render(db: &Database, record: &StaffRecord, version: u64) -> Result
                 .fetch_one(pool)
                 .await
         })
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::from)?;
     let supervisor = match record.supervisor {
         Some(id) => {
             let names = display_names(db, &[id]).await?;
