@@ -8,12 +8,13 @@ use tokio::process::Command;
 
 use crate::on_both_stores;
 use crate::support::app::TestDatabase;
-use crate::support::Store;
+use crate::support::{Estate, Store, TestApp};
 
 on_both_stores!(
     a_demo_estate_is_served_and_its_events_listed,
     the_first_administrator_is_created_from_the_command_line,
     administrators_are_made_and_passwords_reset_from_the_command_line,
+    printing_commands_end_quietly_when_their_reader_goes_away,
 );
 
 fn khaki(database: &TestDatabase) -> Command {
@@ -126,4 +127,37 @@ async fn administrators_are_made_and_passwords_reset_from_the_command_line(store
         String::from_utf8_lossy(&diagnostics.stdout).contains("every staff member holds exactly their role's flags")
     );
     db.close().await;
+}
+
+/// `khaki replay … | head`: every command that prints stops without a panic, and successfully,
+/// when the reader of its output has gone before it is done.
+async fn printing_commands_end_quietly_when_their_reader_goes_away(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let estate = Estate::new(&app.log).await;
+    let resident = estate.resident().await;
+    let (_, ticket) = estate.submit(&resident, "Plumbing issue").await;
+    let ticket = ticket.to_string();
+    let commands: [&[&str]; 7] = [
+        &["events", "--limit", "100000"],
+        &["replay", "--request", &ticket],
+        &["projections", "status"],
+        &["staff", "diagnostics"],
+        &["audit", "verify"],
+        &["audit", "public-key"],
+        &["migrate"],
+    ];
+    let mut noisy = Vec::new();
+    for args in commands {
+        let mut command = khaki(&app.database);
+        command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().expect("starts");
+        // The reader goes away before the command has printed anything.
+        drop(child.stdout.take());
+        let ended = child.wait_with_output().await.expect("ends");
+        let stderr = String::from_utf8_lossy(&ended.stderr);
+        if ended.status.code() != Some(0) || stderr.contains("panicked") || stderr.contains("Broken pipe") {
+            noisy.push(format!("khaki {}: {:?}, {stderr}", args.join(" "), ended.status));
+        }
+    }
+    assert!(noisy.is_empty(), "{}", noisy.join("\n"));
 }

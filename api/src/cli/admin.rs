@@ -10,6 +10,7 @@ use khaki_domain::AccountId;
 use khaki_migrations::Database;
 
 use crate::cli::init::{read_password, MIN_PASSWORD};
+use crate::cli::out::say;
 use crate::cli::settings::Settings;
 use crate::cli::Failure;
 
@@ -84,7 +85,7 @@ pub async fn admin(settings: &Settings, command: AdminCommand) -> Result<(), Fai
                 password_hash: Some(hash),
             };
             open_account(&log, &Origin::system(), &account, true).await?;
-            println!("administrator '{}' created", account.username.as_str());
+            say!("administrator '{}' created", account.username.as_str())?;
         }
         AdminCommand::ResetPassword(args) => {
             let id = account_by_username(log.database(), &args.username)
@@ -93,7 +94,7 @@ pub async fn admin(settings: &Settings, command: AdminCommand) -> Result<(), Fai
             let hash = password::hash(&checked_password(args.password_stdin)?)?;
             set_password(&log, &Origin::system(), id, &hash).await?;
             khaki_commands::sessions::sign_out_everywhere(log.database(), id, chrono::Utc::now()).await?;
-            println!("password of '{}' reset; their sessions have ended", args.username);
+            say!("password of '{}' reset; their sessions have ended", args.username)?;
         }
     }
     log.database().close().await;
@@ -106,18 +107,18 @@ pub async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), Fai
         StaffCommand::Diagnostics => {
             let differing = flag_diagnostics(log.database()).await?;
             if differing.is_empty() {
-                println!("every staff member holds exactly their role's flags");
+                say!("every staff member holds exactly their role's flags")?;
             }
             for d in differing {
                 let names =
                     |flags: &[khaki_domain::Permission]| flags.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
-                println!(
+                say!(
                     "{}\t{}\tgranted beyond role: [{}]\tmissing from role: [{}]",
                     d.employee_id,
                     d.role,
                     names(&d.granted_beyond_role),
                     names(&d.missing_from_role)
-                );
+                )?;
             }
         }
     }
@@ -131,15 +132,15 @@ pub async fn roster(settings: &Settings, command: RosterCommand) -> Result<(), F
     let log = open(settings).await?;
     let report = import(&log, &Origin::system(), &text, dry_run).await?;
     let mode = if dry_run { " (dry run: nothing changed)" } else { "" };
-    println!(
+    say!(
         "created {}, updated {}, unchanged {}, errors {}{mode}",
         report.created,
         report.updated,
         report.unchanged,
         report.errors.len()
-    );
+    )?;
     for error in &report.errors {
-        println!("line {}: {}", error.line, error.message);
+        say!("line {}: {}", error.line, error.message)?;
     }
     log.database().close().await;
     Ok(())

@@ -8,6 +8,7 @@ use khaki_commands::{password, EventLog, Origin};
 use khaki_domain::AccountId;
 use khaki_migrations::Database;
 
+use crate::cli::out::say;
 use crate::cli::settings::Settings;
 use crate::cli::Failure;
 
@@ -48,7 +49,7 @@ pub async fn run(settings: &Settings, args: InitArgs) -> Result<(), Failure> {
     };
     open_account(&log, &Origin::system(), &account, true).await?;
     db.close().await;
-    println!("administrator '{}' created", account.username.as_str());
+    say!("administrator '{}' created", account.username.as_str())?;
     Ok(())
 }
 
