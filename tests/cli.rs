@@ -13,6 +13,7 @@ use crate::support::{Estate, Store, TestApp};
 on_both_stores!(
     a_demo_estate_is_served_and_its_events_listed,
     the_first_administrator_is_created_from_the_command_line,
+    init_without_a_terminal_asks_for_the_password_on_standard_input,
     administrators_are_made_and_passwords_reset_from_the_command_line,
     printing_commands_end_quietly_when_their_reader_goes_away,
 );
@@ -66,10 +67,10 @@ async fn a_demo_estate_is_served_and_its_events_listed(store: Store) {
 
 async fn the_first_administrator_is_created_from_the_command_line(store: Store) {
     let database = TestDatabase::create(store).await;
-    let init = |password: &'static str| {
+    let init = |username: &'static str, password: &'static str| {
         let mut command = khaki(&database);
         command
-            .args(["init", "--admin-username", "chief", "--password-stdin"])
+            .args(["init", "--admin-username", username, "--password-stdin"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -81,18 +82,38 @@ async fn the_first_administrator_is_created_from_the_command_line(store: Store) 
             child.wait_with_output().await.expect("init ends")
         }
     };
-    let short = init("short").await;
+    let short = init("chief", "short").await;
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
-    let made = init("a long enough secret").await;
+    let made = init("chief", "a long enough secret").await;
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let again = init("a long enough secret").await;
-    assert!(!again.status.success());
-    assert!(
-        String::from_utf8_lossy(&again.stderr).contains("already taken"),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    // A second `init`, under any name, would make a second "first administrator".
+    for username in ["chief", "deputy"] {
+        let again = init(username, "a long enough secret").await;
+        let said = String::from_utf8_lossy(&again.stderr);
+        assert!(!again.status.success(), "a second init by {username} is refused");
+        assert!(
+            said.contains("already has an administrator ('chief')") && said.contains("khaki admin create"),
+            "{said}"
+        );
+    }
+    let db = database.open().await;
+    let administrators = khaki_commands::accounts::active_administrators(&db).await.expect("readable");
+    assert_eq!(administrators.iter().map(|a| a.username.as_str()).collect::<Vec<_>>(), ["chief"]);
+    db.close().await;
+}
+
+/// Without a terminal to prompt on (a script, a pipe, a service), `init` says how to give the
+/// password instead of failing with "No such device or address".
+async fn init_without_a_terminal_asks_for_the_password_on_standard_input(store: Store) {
+    let database = TestDatabase::create(store).await;
+    let mut command = khaki(&database);
+    command.args(["init", "--admin-username", "chief"]).stdin(Stdio::null());
+    let tried = command.output().await.expect("init runs");
+    let said = String::from_utf8_lossy(&tried.stderr);
+    assert!(!tried.status.success());
+    assert!(said.contains("no terminal") && said.contains("--password-stdin"), "{said}");
+    assert!(!said.contains("os error"), "{said}");
 }
 
 /// `khaki admin create`, `khaki admin reset-password` and `khaki staff diagnostics`.

@@ -5,7 +5,9 @@ mod erasure;
 pub(crate) mod standing;
 
 pub use erasure::erase;
-pub use standing::{account_by_username, actor_for, display_names, ERASED_PERSON};
+pub use standing::{
+    account_by_username, active_administrators, actor_for, display_names, ActiveAdministrator, ERASED_PERSON,
+};
 
 use chrono::{DateTime, Utc};
 use khaki_domain::account::{Account, AccountCommand, AccountKind};
