@@ -14,6 +14,7 @@ on_both_stores!(
     a_demo_estate_is_served_and_its_events_listed,
     the_first_administrator_is_created_from_the_command_line,
     init_without_a_terminal_asks_for_the_password_on_standard_input,
+    the_demo_estate_is_made_only_in_an_empty_store,
     administrators_are_made_and_passwords_reset_from_the_command_line,
     printing_commands_end_quietly_when_their_reader_goes_away,
 );
@@ -114,6 +115,32 @@ async fn init_without_a_terminal_asks_for_the_password_on_standard_input(store: 
     assert!(!tried.status.success());
     assert!(said.contains("no terminal") && said.contains("--password-stdin"), "{said}");
     assert!(!said.contains("os error"), "{said}");
+}
+
+/// `khaki demo` after `khaki init` would mix made-up people and months of made-up history into a
+/// real estate: it is refused, and nothing is added.
+async fn the_demo_estate_is_made_only_in_an_empty_store(store: Store) {
+    let database = TestDatabase::create(store).await;
+    let mut init = khaki(&database);
+    init.args(["init", "--admin-username", "chief", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = init.spawn().expect("init starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"a long enough secret\n").await.expect("written");
+    drop(stdin);
+    let made = child.wait_with_output().await.expect("init ends");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let db = database.open().await;
+    let before = khaki_projections::log_head(&db).await.expect("readable");
+
+    let demo = khaki(&database).args(["demo", "--requests", "3"]).output().await.expect("demo runs");
+    let said = String::from_utf8_lossy(&demo.stderr);
+    assert!(!demo.status.success(), "the demo is refused: {}", String::from_utf8_lossy(&demo.stdout));
+    assert!(said.contains("not empty") && said.contains("khaki init"), "{said}");
+    assert_eq!(khaki_projections::log_head(&db).await.expect("readable"), before, "nothing was added");
+    db.close().await;
 }
 
 /// `khaki admin create`, `khaki admin reset-password` and `khaki staff diagnostics`.
