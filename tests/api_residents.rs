@@ -9,7 +9,8 @@ use crate::support::{Estate, Store, TestApp};
 
 on_both_stores!(
     residents_are_registered_once_per_owner_and_keep_their_contacts,
-    the_roster_imports_once_and_owners_claim_their_flats
+    the_roster_imports_once_and_owners_claim_their_flats,
+    an_awkward_roster_is_reported_row_by_row_in_words,
 );
 
 fn registration(username: &str, flat: &str, kind: &str) -> serde_json::Value {
@@ -106,4 +107,51 @@ async fn the_roster_imports_once_and_owners_claim_their_flats(store: Store) {
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(printed.contains("created 2") && printed.contains("line 5"), "{printed}");
+}
+
+/// A roster saved on Windows (CRLF), with names the usual title-casing gets wrong and rows that
+/// cannot be kept: every row error names its line as an editor shows it, and says what is wrong
+/// in words (on PostgreSQL too, which refuses a NUL byte outright).
+async fn an_awkward_roster_is_reported_row_by_row_in_words(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let _estate = Estate::new(&app.log).await;
+    let admin = app.sign_in("estate.warden").await;
+    let roster = [
+        "Ser No,Flat No,Name of Owners,Phone No,E-mail Id",
+        "BLOCK-F,,,,",
+        "1,101,SHRI ANIL D'SOUZA,9830425757,anil@estate.invalid",
+        "2,102,SMT MARY-ANN O'BRIEN,9830425758,",
+        "3,103,MR NUL\0BYTE,9830425759,",
+        "4,,MR NO FLAT,9830425760,",
+        "5,105,MR SAME MAIL,9830425761,ANIL@estate.invalid",
+        "6,106,MR BAD PHONE,12345,",
+    ]
+    .join("\r\n");
+    let answer = crate::support::http::Client::send(
+        admin.request(reqwest::Method::POST, "/api/v1/roster").header("content-type", "text/csv").body(roster),
+    )
+    .await;
+    assert_eq!((answer.status, answer.body["created"].as_u64()), (200, Some(2)), "{answer:?}");
+    let errors: Vec<(u64, String)> = answer.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap_or(0), e["message"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    let lines: Vec<u64> = errors.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, vec![5, 6, 7, 8], "{errors:?}");
+    assert!(errors[0].1.contains("control character (U+0000)"), "{errors:?}");
+    assert_eq!(errors[1].1, "the flat number is missing");
+    assert!(errors[2].1.contains("already given on line 3 (flat F-101)"), "{errors:?}");
+    assert!(errors[3].1.contains("12345"), "{errors:?}");
+    assert!(errors.iter().all(|(_, m)| !m.contains("database")), "no store's own words: {errors:?}");
+
+    let db = app.log.database();
+    let names: Vec<String> = with_pool!(db, |pool| sqlx::query_scalar(
+        "SELECT owner_names FROM roster_entries WHERE block = 'F' ORDER BY flat"
+    )
+    .fetch_all(pool)
+    .await)
+    .expect("entries");
+    assert_eq!(names, ["Anil D'Souza", "Mary-Ann O'Brien"]);
 }
