@@ -22,7 +22,7 @@ on_both_stores!(
 /// Columns: anonymous, the resident concerned, another resident, committee member,
 /// administrator, facility manager, maintenance supervisor, accountant, security head,
 /// electrician, another plumber, cleaner, gardener, the staff member concerned (a plumber).
-const TABLE: [(&str, &str); 23] = [
+const TABLE: [(&str, &str); 24] = [
     ("GET /staff/T", "401 404 404 404 200 200 404 404 404 404 404 404 404 200"),
     ("POST /staff", "401 403 403 403 201 201 403 403 403 403 403 403 403 403"),
     ("POST /staff/T/role", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
@@ -44,6 +44,7 @@ const TABLE: [(&str, &str); 23] = [
     ("POST /residents/R/committee", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
     ("POST /residents/R/move-out", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
     ("POST /roster", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
+    ("GET /roster", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
     ("GET /me", "401 200 200 200 200 200 200 200 200 200 200 200 200 200"),
     ("DELETE /session", "401 204 204 204 204 204 204 204 204 204 204 204 204 204"),
 ];

@@ -185,8 +185,9 @@ async fn printing_commands_end_quietly_when_their_reader_goes_away(store: Store)
     let resident = estate.resident().await;
     let (_, ticket) = estate.submit(&resident, "Plumbing issue").await;
     let ticket = ticket.to_string();
-    let commands: [&[&str]; 7] = [
+    let commands: [&[&str]; 8] = [
         &["events", "--limit", "100000"],
+        &["roster", "list"],
         &["replay", "--request", &ticket],
         &["projections", "status"],
         &["staff", "diagnostics"],

@@ -1,10 +1,10 @@
-//! `khaki admin …` and `khaki staff diagnostics`, `khaki roster import`: estate set-up from the
-//! command line, acting as the estate itself.
+//! `khaki admin …` and `khaki staff diagnostics`, `khaki roster import` and `list`: estate set-up
+//! from the command line, acting as the estate itself.
 
 use clap::{Args, Subcommand};
 use khaki_commands::accounts::{account_by_username, open_account, set_password, NewAccount, Username};
 use khaki_commands::ledger::flag_diagnostics;
-use khaki_commands::roster::import;
+use khaki_commands::roster::{import, list_roster, RosterFilter, RosterPageAsked, MOST_PER_PAGE};
 use khaki_commands::{password, EventLog, Origin};
 use khaki_domain::AccountId;
 use khaki_migrations::Database;
@@ -55,6 +55,18 @@ pub enum RosterCommand {
         file: std::path::PathBuf,
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Lists the roster in flat order: owners, contacts, and whether each flat is claimed.
+    List {
+        /// Only this block's flats, e.g. `A`.
+        #[arg(long)]
+        block: Option<String>,
+        /// `true`: flats claimed by their owner's account; `false`: those still waiting.
+        #[arg(long)]
+        claimed: Option<bool>,
+        /// One JSON object a line instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -127,7 +139,12 @@ pub async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), Fai
 }
 
 pub async fn roster(settings: &Settings, command: RosterCommand) -> Result<(), Failure> {
-    let RosterCommand::Import { file, dry_run } = command;
+    let (file, dry_run) = match command {
+        RosterCommand::Import { file, dry_run } => (file, dry_run),
+        RosterCommand::List { block, claimed, json } => {
+            return list(settings, RosterFilter { block, claimed }, json).await
+        }
+    };
     let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let log = open(settings).await?;
     let report = import(&log, &Origin::system(), &text, dry_run).await?;
@@ -141,6 +158,38 @@ pub async fn roster(settings: &Settings, command: RosterCommand) -> Result<(), F
     )?;
     for error in &report.errors {
         say!("line {}: {}", error.line, error.message)?;
+    }
+    log.database().close().await;
+    Ok(())
+}
+
+async fn list(settings: &Settings, filter: RosterFilter, json: bool) -> Result<(), Failure> {
+    let log = open(settings).await?;
+    let estate = Origin::system().actor;
+    let mut page = RosterPageAsked { size: MOST_PER_PAGE, after: None };
+    if !json {
+        say!("{:<10} {:<40} {:<14} {:<32} claimed", "flat", "owners", "phone", "e-mail")?;
+    }
+    loop {
+        let found = list_roster(log.database(), &estate, &filter, &page).await?;
+        for entry in &found.entries {
+            if json {
+                say!("{}", serde_json::to_string(entry)?)?;
+            } else {
+                say!(
+                    "{:<10} {:<40} {:<14} {:<32} {}",
+                    entry.flat,
+                    entry.owner_names,
+                    entry.phone.as_deref().unwrap_or("-"),
+                    entry.email.as_deref().unwrap_or("-"),
+                    if entry.claimed { "yes" } else { "no" }
+                )?;
+            }
+        }
+        match found.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
     }
     log.database().close().await;
     Ok(())
