@@ -2,20 +2,27 @@
 //! statuses in one table: staff management is for administrators and facility managers, a staff
 //! member or resident may keep their own record, and everyone may see and end their own session.
 
+use khaki_commands::accounts::{active_administrators, change_account, erase, open_account, AccountChange};
+use khaki_commands::{CommandError, Origin, Refusal};
+use khaki_domain::account::AccountRefusal;
 use khaki_domain::{AccountId, StaffRole};
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::on_both_stores;
+use crate::support::estate::account_named;
 use crate::support::http::Client;
 use crate::support::{Estate, Store, TestApp};
 
-on_both_stores!(every_caller_meets_every_management_endpoint_as_the_rules_say);
+on_both_stores!(
+    every_caller_meets_every_management_endpoint_as_the_rules_say,
+    the_estate_always_keeps_an_administrator_who_can_act,
+);
 
 /// Columns: anonymous, the resident concerned, another resident, committee member,
 /// administrator, facility manager, maintenance supervisor, accountant, security head,
 /// electrician, another plumber, cleaner, gardener, the staff member concerned (a plumber).
-const TABLE: [(&str, &str); 23] = [
+const TABLE: [(&str, &str); 24] = [
     ("GET /staff/T", "401 404 404 404 200 200 404 404 404 404 404 404 404 200"),
     ("POST /staff", "401 403 403 403 201 201 403 403 403 403 403 403 403 403"),
     ("POST /staff/T/role", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
@@ -37,6 +44,7 @@ const TABLE: [(&str, &str); 23] = [
     ("POST /residents/R/committee", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
     ("POST /residents/R/move-out", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
     ("POST /roster", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
+    ("GET /roster", "401 403 403 403 200 200 403 403 403 403 403 403 403 403"),
     ("GET /me", "401 200 200 200 200 200 200 200 200 200 200 200 200 200"),
     ("DELETE /session", "401 204 204 204 204 204 204 204 204 204 204 204 204 204"),
 ];
@@ -146,4 +154,63 @@ async fn every_caller_meets_every_management_endpoint_as_the_rules_say(store: St
         }
     }
     assert!(mismatches.is_empty(), "{} of {cell} cells differ:\n{}", mismatches.len(), mismatches.join("\n"));
+}
+
+fn last_administrator<T: std::fmt::Debug>(outcome: &Result<T, CommandError>) -> bool {
+    matches!(outcome, Err(CommandError::Refused(Refusal::Account(AccountRefusal::LastAdministrator))))
+}
+
+/// An administrator may not make themself an auditor (read-only for good, with nobody able to
+/// undo it), and the last administrator who can act is never deactivated, demoted, made an
+/// auditor or erased: not over HTTP, not from the command line, not by two at once.
+async fn the_estate_always_keeps_an_administrator_who_can_act(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let estate = Estate::new(&app.log).await;
+    let warden = app.sign_in("estate.warden").await;
+    let me = estate.admin.account;
+    let auditor_of = |id: AccountId| format!("/api/v1/accounts/{id}/auditor");
+
+    let own = warden.post(&auditor_of(me), json!({"auditor": true})).await;
+    assert_eq!((own.status, own.code()), (403, "self_auditor"), "{own:?}");
+    assert_eq!(warden.get("/api/v1/me").await.body["auditor"], false, "still able to act");
+
+    // Another administrator may be made an auditor, and is read-only until given the right back.
+    let deputy = account_named("deputy.warden");
+    open_account(&app.log, &Origin::system(), &deputy, true).await.expect("second administrator");
+    let granted = warden.post(&auditor_of(deputy.id), json!({"auditor": true})).await;
+    assert_eq!((granted.status, granted.body["auditor"].as_bool()), (200, Some(true)), "{granted:?}");
+    let read_only = app.sign_in("deputy.warden").await;
+    assert_eq!(read_only.post(&auditor_of(deputy.id), json!({"auditor": false})).await.status, 403);
+
+    // The warden is now the only administrator who can act: whoever asks, they stay one.
+    for change in [AccountChange::Deactivate, AccountChange::SetAdministrator(false), AccountChange::SetAuditor(true)] {
+        let refused = change_account(&app.log, &Origin::system(), me, change).await;
+        assert!(last_administrator(&refused), "{change:?}: {refused:?}");
+    }
+    let erased = erase(&app.log, &Origin::system(), me).await;
+    assert!(last_administrator(&erased), "{erased:?}");
+    assert_eq!(warden.get("/api/v1/me").await.status, 200, "the warden's account is untouched");
+
+    // With the deputy able to act again, the warden may step down.
+    let returned = warden.post(&auditor_of(deputy.id), json!({"auditor": false})).await;
+    assert_eq!((returned.status, returned.body["auditor"].as_bool()), (200, Some(false)), "{returned:?}");
+    change_account(&app.log, &Origin::system(), me, AccountChange::SetAdministrator(false))
+        .await
+        .expect("stepped down");
+    change_account(&app.log, &Origin::system(), me, AccountChange::SetAdministrator(true)).await.expect("back");
+
+    // Two administrators taking each other's right at the same moment: one of them keeps it.
+    let (by_warden, by_deputy) = (Origin::new(estate.actor(me).await), Origin::new(estate.actor(deputy.id).await));
+    let (first, second) = tokio::join!(
+        change_account(&app.log, &by_warden, deputy.id, AccountChange::SetAdministrator(false)),
+        change_account(&app.log, &by_deputy, me, AccountChange::SetAdministrator(false)),
+    );
+    assert_eq!(
+        [&first, &second].iter().filter(|o| o.is_ok()).count(),
+        1,
+        "exactly one steps down: {first:?} / {second:?}"
+    );
+    assert!(last_administrator(&first) || last_administrator(&second), "{first:?} / {second:?}");
+    let acting = active_administrators(app.log.database()).await.expect("readable");
+    assert_eq!(acting.iter().filter(|a| !a.auditor).count(), 1, "{acting:?}");
 }

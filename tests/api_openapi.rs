@@ -55,6 +55,7 @@ async fn the_service_describes_every_endpoint_and_serves_its_docs_offline(store:
         ("/api/v1/residents/{id}/committee", "post"),
         ("/api/v1/residents/{id}/move-out", "post"),
         ("/api/v1/roster", "post"),
+        ("/api/v1/roster", "get"),
     ];
     for (path, method) in expected {
         let operation = &paths.get(path).unwrap_or_else(|| panic!("{path} is described"))[method];

@@ -9,12 +9,12 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
 use ed25519_dalek::SigningKey;
-use khaki_commands::accounts::{change_account, erase, set_password};
+use khaki_commands::accounts::{change_account, erase, set_password, AccountChange};
 use khaki_commands::requests::{self, AssignTo};
 use khaki_commands::residents::{self, ContactDetails};
 use khaki_commands::staff::{self, set_supervisor};
 use khaki_commands::{roster, EventLog, Origin};
-use khaki_domain::account::{Account, AccountCommand};
+use khaki_domain::account::Account;
 use khaki_domain::request::{MaintenanceRequest, Revision};
 use khaki_domain::resident::{Resident, ResidentCommand, ResidentType};
 use khaki_domain::roster::RosterEntry;
@@ -193,16 +193,18 @@ async fn emit_every_event(log: &EventLog) {
     staff_change("activate", StaffCommand::Activate).await;
 
     // Accounts.
-    let account = |name: &'static str, command: AccountCommand| {
-        let admin = admin.clone();
-        async move { change_account(log, &admin, other_plumber.account, name, command).await.expect(name) }
-    };
-    account("deactivate", AccountCommand::Deactivate).await;
-    account("reactivate", AccountCommand::Reactivate).await;
-    account("set_administrator", AccountCommand::SetAdministrator { administrator: true }).await;
-    account("set_administrator", AccountCommand::SetAdministrator { administrator: false }).await;
-    account("set_auditor", AccountCommand::SetAuditor { auditor: true }).await;
-    account("set_auditor", AccountCommand::SetAuditor { auditor: false }).await;
+    for change in [
+        AccountChange::Deactivate,
+        AccountChange::Reactivate,
+        AccountChange::SetAdministrator(true),
+        AccountChange::SetAdministrator(false),
+        AccountChange::SetAuditor(true),
+        AccountChange::SetAuditor(false),
+    ] {
+        change_account(log, &admin, other_plumber.account, change)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", change.name()));
+    }
     let hash = crate::support::estate::password_hash().expect("hash");
     set_password(log, &admin, other_plumber.account, &hash).await.expect("password changed");
 

@@ -39,5 +39,5 @@ pub use log::{read_after, Cursor, RecordedEvent};
 pub use projection::Projection;
 pub use rebuild::{rebuild, Rebuilt};
 pub use runner::{advance, catch_up, Activity, Advanced, Runner, RunnerHandle, RunnerSettings};
-pub use status::{applied, status, wait_for, ProjectionStatus, WaitError};
+pub use status::{applied, log_head, status, wait_for, ProjectionStatus, WaitError};
 pub use target::{Calendar, Target};

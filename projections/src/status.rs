@@ -32,10 +32,13 @@ pub struct ProjectionStatus {
 /// cheap however far behind a projection is.
 pub const LAG_COUNTED: i64 = 100_000;
 
+/// The highest position in the log, 0 while the log is empty.
+pub async fn log_head(db: &Database) -> Result<i64, sqlx::Error> {
+    with_pool!(db, |pool| sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(pool).await)
+}
+
 pub async fn status(db: &Database) -> Result<Vec<ProjectionStatus>, sqlx::Error> {
-    let head: i64 = with_pool!(db, |pool| sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
-        .fetch_one(pool)
-        .await)?;
+    let head = log_head(db).await?;
     // Ordered and limited, so the planner walks the commit-order index rather than the table.
     let lag_sql = db.pick(
         "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::text::xid8, $2)

@@ -140,8 +140,7 @@ impl<'a> Estate<'a> {
             self.log,
             &self.as_admin(),
             id,
-            "set_auditor",
-            khaki_domain::account::AccountCommand::SetAuditor { auditor: true },
+            khaki_commands::accounts::AccountChange::SetAuditor(true),
         )
         .await
         .expect("auditor right granted");

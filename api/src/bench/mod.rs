@@ -25,6 +25,7 @@ use tokio::process::{Child, Command};
 pub use scenarios::SCENARIOS;
 
 use crate::bench::report::{Report, Row};
+use crate::cli::out::say;
 use crate::cli::Failure;
 
 #[derive(Args, Debug, Clone)]
@@ -88,11 +89,11 @@ pub async fn run(args: BenchArgs) -> Result<(), Failure> {
         }
     }
     let report = outcome?;
-    println!("{}", report.table());
+    say!("{}", report.table())?;
     std::fs::create_dir_all(&args.out)?;
     let file = args.out.join(format!("{}-{}-{}.json", report.store, report.requests, started.format("%Y%m%dT%H%M%S")));
     std::fs::write(&file, serde_json::to_string_pretty(&report)?)?;
-    println!("results written to {}", file.display());
+    say!("results written to {}", file.display())?;
     Ok(())
 }
 

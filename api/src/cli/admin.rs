@@ -1,15 +1,16 @@
-//! `khaki admin …` and `khaki staff diagnostics`, `khaki roster import`: estate set-up from the
-//! command line, acting as the estate itself.
+//! `khaki admin …` and `khaki staff diagnostics`, `khaki roster import` and `list`: estate set-up
+//! from the command line, acting as the estate itself.
 
 use clap::{Args, Subcommand};
 use khaki_commands::accounts::{account_by_username, open_account, set_password, NewAccount, Username};
 use khaki_commands::ledger::flag_diagnostics;
-use khaki_commands::roster::import;
+use khaki_commands::roster::{import, list_roster, RosterFilter, RosterPageAsked, MOST_PER_PAGE};
 use khaki_commands::{password, EventLog, Origin};
 use khaki_domain::AccountId;
 use khaki_migrations::Database;
 
 use crate::cli::init::{read_password, MIN_PASSWORD};
+use crate::cli::out::say;
 use crate::cli::settings::Settings;
 use crate::cli::Failure;
 
@@ -55,6 +56,18 @@ pub enum RosterCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Lists the roster in flat order: owners, contacts, and whether each flat is claimed.
+    List {
+        /// Only this block's flats, e.g. `A`.
+        #[arg(long)]
+        block: Option<String>,
+        /// `true`: flats claimed by their owner's account; `false`: those still waiting.
+        #[arg(long)]
+        claimed: Option<bool>,
+        /// One JSON object a line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn checked_password(from_stdin: bool) -> Result<String, Failure> {
@@ -84,7 +97,7 @@ pub async fn admin(settings: &Settings, command: AdminCommand) -> Result<(), Fai
                 password_hash: Some(hash),
             };
             open_account(&log, &Origin::system(), &account, true).await?;
-            println!("administrator '{}' created", account.username.as_str());
+            say!("administrator '{}' created", account.username.as_str())?;
         }
         AdminCommand::ResetPassword(args) => {
             let id = account_by_username(log.database(), &args.username)
@@ -93,7 +106,7 @@ pub async fn admin(settings: &Settings, command: AdminCommand) -> Result<(), Fai
             let hash = password::hash(&checked_password(args.password_stdin)?)?;
             set_password(&log, &Origin::system(), id, &hash).await?;
             khaki_commands::sessions::sign_out_everywhere(log.database(), id, chrono::Utc::now()).await?;
-            println!("password of '{}' reset; their sessions have ended", args.username);
+            say!("password of '{}' reset; their sessions have ended", args.username)?;
         }
     }
     log.database().close().await;
@@ -106,18 +119,18 @@ pub async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), Fai
         StaffCommand::Diagnostics => {
             let differing = flag_diagnostics(log.database()).await?;
             if differing.is_empty() {
-                println!("every staff member holds exactly their role's flags");
+                say!("every staff member holds exactly their role's flags")?;
             }
             for d in differing {
                 let names =
                     |flags: &[khaki_domain::Permission]| flags.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
-                println!(
+                say!(
                     "{}\t{}\tgranted beyond role: [{}]\tmissing from role: [{}]",
                     d.employee_id,
                     d.role,
                     names(&d.granted_beyond_role),
                     names(&d.missing_from_role)
-                );
+                )?;
             }
         }
     }
@@ -126,20 +139,57 @@ pub async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), Fai
 }
 
 pub async fn roster(settings: &Settings, command: RosterCommand) -> Result<(), Failure> {
-    let RosterCommand::Import { file, dry_run } = command;
+    let (file, dry_run) = match command {
+        RosterCommand::Import { file, dry_run } => (file, dry_run),
+        RosterCommand::List { block, claimed, json } => {
+            return list(settings, RosterFilter { block, claimed }, json).await
+        }
+    };
     let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let log = open(settings).await?;
     let report = import(&log, &Origin::system(), &text, dry_run).await?;
     let mode = if dry_run { " (dry run: nothing changed)" } else { "" };
-    println!(
+    say!(
         "created {}, updated {}, unchanged {}, errors {}{mode}",
         report.created,
         report.updated,
         report.unchanged,
         report.errors.len()
-    );
+    )?;
     for error in &report.errors {
-        println!("line {}: {}", error.line, error.message);
+        say!("line {}: {}", error.line, error.message)?;
+    }
+    log.database().close().await;
+    Ok(())
+}
+
+async fn list(settings: &Settings, filter: RosterFilter, json: bool) -> Result<(), Failure> {
+    let log = open(settings).await?;
+    let estate = Origin::system().actor;
+    let mut page = RosterPageAsked { size: MOST_PER_PAGE, after: None };
+    if !json {
+        say!("{:<10} {:<40} {:<14} {:<32} claimed", "flat", "owners", "phone", "e-mail")?;
+    }
+    loop {
+        let found = list_roster(log.database(), &estate, &filter, &page).await?;
+        for entry in &found.entries {
+            if json {
+                say!("{}", serde_json::to_string(entry)?)?;
+            } else {
+                say!(
+                    "{:<10} {:<40} {:<14} {:<32} {}",
+                    entry.flat,
+                    entry.owner_names,
+                    entry.phone.as_deref().unwrap_or("-"),
+                    entry.email.as_deref().unwrap_or("-"),
+                    if entry.claimed { "yes" } else { "no" }
+                )?;
+            }
+        }
+        match found.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
     }
     log.database().close().await;
     Ok(())

@@ -15,6 +15,7 @@ use khaki_projections::audit::key::estate_key;
 use khaki_projections::audit::{seal, verify_log, verify_stream};
 use rand::RngCore;
 
+use crate::cli::out::say;
 use crate::cli::settings::Settings;
 use crate::cli::Failure;
 
@@ -133,7 +134,7 @@ async fn request_id(db: &Database, reference: &str) -> Result<String, Failure> {
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    say!("{}", serde_json::to_string_pretty(value)?)?;
     Ok(())
 }
 
@@ -144,15 +145,18 @@ pub async fn audit(settings: &Settings, command: AuditCommand) -> Result<(), Fai
             hex::decode(public_key)?.as_slice().try_into().map_err(|_| "a public key is 32 bytes of hex")?;
         let checked =
             verify_bundle(&bundle, &key).map_err(|problem| format!("the bundle does not verify: {problem}"))?;
-        println!(
+        say!(
             "bundle OK: {} events of {} {}; sealed through sequence {}",
-            checked.events, bundle.aggregate_type, bundle.aggregate_id, checked.sealed_through_sequence
-        );
+            checked.events,
+            bundle.aggregate_type,
+            bundle.aggregate_id,
+            checked.sealed_through_sequence
+        )?;
         return Ok(());
     }
     let key = signing_key(&settings.audit_key_file)?;
     if let AuditCommand::PublicKey = command {
-        println!("{}", hex::encode(key.verifying_key().to_bytes()));
+        say!("{}", hex::encode(key.verifying_key().to_bytes()))?;
         return Ok(());
     }
     let db = Database::open(&settings.location, 4).await?;
@@ -173,9 +177,9 @@ pub async fn audit(settings: &Settings, command: AuditCommand) -> Result<(), Fai
         AuditCommand::Seal => {
             match seal(&db, &key, chrono::Utc::now()).await? {
                 Some(checkpoint) => {
-                    println!("sealed checkpoint {} over {} events", checkpoint.sequence, checkpoint.tree_size)
+                    say!("sealed checkpoint {} over {} events", checkpoint.sequence, checkpoint.tree_size)?
                 }
-                None => println!("nothing new to seal"),
+                None => say!("nothing new to seal")?,
             }
             Ok(())
         }
@@ -183,7 +187,7 @@ pub async fn audit(settings: &Settings, command: AuditCommand) -> Result<(), Fai
             let id = request_id(&db, &request).await?;
             let bundle = sealed_bundle(&db, &key, &id).await?;
             std::fs::write(&out, serde_json::to_string_pretty(&bundle)?)?;
-            println!("wrote {} events of {request} to {}", bundle.events.len(), out.display());
+            say!("wrote {} events of {request} to {}", bundle.events.len(), out.display())?;
             Ok(())
         }
         AuditCommand::PublicKey | AuditCommand::VerifyBundle { .. } => Ok(()),
@@ -207,18 +211,18 @@ pub async fn replay(settings: &Settings, args: ReplayArgs) -> Result<(), Failure
             break;
         }
         let (state, version) = as_of::<MaintenanceRequest>(&db, &id, AsOf::Position(step.position)).await?;
-        println!(
+        say!(
             "-- #{} {} at {} by {} ({})",
             version,
             step.action,
             step.at,
             step.actor.as_deref().unwrap_or("?"),
             step.actor_role.as_deref().unwrap_or("?")
-        );
+        )?;
         for change in &step.changes {
-            println!("   {}: {} -> {}", change.field, change.before, change.after);
+            say!("   {}: {} -> {}", change.field, change.before, change.after)?;
         }
-        println!("{}", serde_json::to_string(&state)?);
+        say!("{}", serde_json::to_string(&state)?)?;
     }
     db.close().await;
     Ok(())
@@ -234,7 +238,7 @@ pub async fn people(settings: &Settings, command: PeopleCommand) -> Result<(), F
         }
     };
     erase(&log, &Origin::system(), id).await?;
-    println!("the personal data of {id} is erased; histories now name them \"erased person\"");
+    say!("the personal data of {id} is erased; histories now name them \"erased person\"")?;
     log.database().close().await;
     Ok(())
 }

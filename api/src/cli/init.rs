@@ -1,13 +1,15 @@
-//! `khaki init`: the estate's first administrator, created from the command line.
+//! `khaki init`: the estate's first administrator, created from the command line. Only the
+//! first: once the estate has an administrator, more are made with `khaki admin create`.
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 
 use clap::Args;
-use khaki_commands::accounts::{open_account, NewAccount, Username};
+use khaki_commands::accounts::{active_administrators, open_account, NewAccount, Username};
 use khaki_commands::{password, EventLog, Origin};
 use khaki_domain::AccountId;
 use khaki_migrations::Database;
 
+use crate::cli::out::say;
 use crate::cli::settings::Settings;
 use crate::cli::Failure;
 
@@ -32,11 +34,22 @@ pub const MIN_PASSWORD: usize = 10;
 
 pub async fn run(settings: &Settings, args: InitArgs) -> Result<(), Failure> {
     let username = Username::parse(&args.admin_username)?;
+    let db = Database::open(&settings.location, 2).await?;
+    // Asked before the password, so nobody types one in for nothing.
+    if let Some(existing) = active_administrators(&db).await?.first() {
+        db.close().await;
+        return Err(format!(
+            "this estate already has an administrator ('{}'); `khaki init` makes only the first. Add another \
+             with `khaki admin create --username {}`",
+            existing.username,
+            username.as_str()
+        )
+        .into());
+    }
     let password = read_password(args.password_stdin)?;
     if password.chars().count() < MIN_PASSWORD {
         return Err(format!("the password must be at least {MIN_PASSWORD} characters").into());
     }
-    let db = Database::open(&settings.location, 2).await?;
     let log = EventLog::new(db.clone(), settings.rules.clone());
     let account = NewAccount {
         id: AccountId::from_uuid(uuid::Uuid::new_v4()),
@@ -48,7 +61,7 @@ pub async fn run(settings: &Settings, args: InitArgs) -> Result<(), Failure> {
     };
     open_account(&log, &Origin::system(), &account, true).await?;
     db.close().await;
-    println!("administrator '{}' created", account.username.as_str());
+    say!("administrator '{}' created", account.username.as_str())?;
     Ok(())
 }
 
@@ -58,8 +71,21 @@ pub fn read_password(from_stdin: bool) -> Result<String, Failure> {
         std::io::stdin().lock().read_line(&mut line)?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
     }
-    let first = rpassword::prompt_password("Password for the administrator: ")?;
-    let again = rpassword::prompt_password("Once more: ")?;
+    // The prompt reads the terminal, not standard input; run from a script or a pipe there is
+    // none to read (and the bare error would be "No such device or address").
+    let no_terminal = |cause: Option<std::io::Error>| -> Failure {
+        let cause = cause.map(|e| format!(" ({e})")).unwrap_or_default();
+        format!(
+            "there is no terminal to ask for the password on{cause}; send it on standard input with \
+             --password-stdin instead, e.g. `printf '%s\\n' \"$PASSWORD\" | khaki … --password-stdin`"
+        )
+        .into()
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(no_terminal(None));
+    }
+    let first = rpassword::prompt_password("Password for the administrator: ").map_err(|e| no_terminal(Some(e)))?;
+    let again = rpassword::prompt_password("Once more: ").map_err(|e| no_terminal(Some(e)))?;
     if first != again {
         return Err("the two passwords differ".into());
     }

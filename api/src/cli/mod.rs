@@ -4,6 +4,7 @@ mod admin;
 pub(crate) mod audit;
 mod events;
 mod init;
+pub mod out;
 mod projections;
 pub mod settings;
 
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use khaki_commands::{EventLog, Origin};
 use khaki_migrations::Database;
 
+use crate::cli::out::say;
 use crate::cli::settings::{Global, LogFormat, Settings};
 use crate::demo::{self, DemoSize};
 use crate::http::{self, AppState, ServeOptions};
@@ -101,7 +103,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Migrate => {
             let db = Database::open(&settings.location, 2).await?;
             db.close().await;
-            println!("the schema is up to date");
+            say!("the schema is up to date")?;
             Ok(())
         }
         Command::Demo(args) => {
@@ -111,7 +113,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             );
             let made =
                 demo::build(&log, &Origin::system(), DemoSize { requests: args.requests, seed: args.seed }).await?;
-            println!("{made}");
+            say!("{made}")?;
             Ok(())
         }
         Command::Events(args) => events::run(&settings, args).await,

@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use khaki_migrations::Database;
 use khaki_projections::{rebuild, status, Calendar, Projection};
 
+use crate::cli::out::say;
 use crate::cli::settings::Settings;
 use crate::cli::Failure;
 
@@ -41,19 +42,19 @@ pub async fn run(settings: &Settings, command: ProjectionsCommand) -> Result<(),
             .await?;
             bar.finish();
             let seconds = started.elapsed().as_secs_f64();
-            println!("rebuilt {rebuilt:?} in {seconds:.1} s");
+            say!("rebuilt {rebuilt:?} in {seconds:.1} s")?;
         }
         ProjectionsCommand::Status => {
-            println!("{:<16} {:>14} {:>12} {:>10}  last error", "projection", "checkpoint", "log head", "lag");
+            say!("{:<16} {:>14} {:>12} {:>10}  last error", "projection", "checkpoint", "log head", "lag")?;
             for p in status(&db).await? {
-                println!(
+                say!(
                     "{:<16} {:>14} {:>12} {:>10}  {}",
                     p.name,
                     format!("{}:{}", p.checkpoint.transaction, p.checkpoint.position),
                     p.log_head_position,
                     p.lag_events,
                     p.last_error.as_deref().unwrap_or("-")
-                );
+                )?;
             }
         }
     }

@@ -25,7 +25,11 @@ pub struct Made {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error("the store already holds an estate (the username 'admin' is taken); use a fresh data folder or database")]
+    #[error(
+        "the store is not empty: its log already holds an estate's events (from `khaki init` or an earlier demo), \
+         and the demo estate is made only in an empty store; give a fresh data folder (--data) or database \
+         (--database-url)"
+    )]
     NotEmpty,
     #[error(transparent)]
     Command(#[from] CommandError),
@@ -34,10 +38,15 @@ pub enum DemoError {
 }
 
 pub async fn build(log: &EventLog, _origin: &Origin, size: DemoSize) -> Result<Made, DemoError> {
+    // Its people and months of history would be mixed into a real estate's.
+    if khaki_projections::log_head(log.database()).await.map_err(CommandError::from)? > 0 {
+        return Err(DemoError::NotEmpty);
+    }
     let mut rng = rand::rngs::StdRng::seed_from_u64(size.seed);
     // One hash serves every demo account: they share the demo password.
     let hash = password::hash(DEMO_PASSWORD)?;
     let admin = match people::administrator(log, &hash).await {
+        // Another `khaki demo` or `khaki init` got there first.
         Err(CommandError::Duplicate { .. }) => return Err(DemoError::NotEmpty),
         other => other?,
     };

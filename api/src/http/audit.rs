@@ -8,8 +8,8 @@ use axum::http::header;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use futures::stream;
+use khaki_commands::accounts::AccountChange;
 use khaki_commands::{accounts, ensure_visible, Loaded};
-use khaki_domain::account::AccountCommand;
 use khaki_domain::request::MaintenanceRequest;
 use khaki_domain::staff::StaffMember;
 use khaki_domain::{AccountId, Actor, RequestId};
@@ -430,10 +430,13 @@ pub struct AccountAnswer {
     pub version: u64,
 }
 
-/// Grant or revoke the auditor right (administrators only).
+/// Grant or revoke the auditor right (administrators only). Nobody may grant it to themself (an
+/// auditor issues no command, so could not give it back), and the estate's last administrator who
+/// can act may not be made one.
 #[utoipa::path(post, path = "/accounts/{id}/auditor", tag = "audit", params(("id" = Uuid, Path)), request_body = AuditorBody, responses(
     (status = 200, body = AccountAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)), security(("bearer" = [])))]
+    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+    (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn set_auditor(
     State(state): State<AppState>,
     CommandOrigin(origin): CommandOrigin,
@@ -443,14 +446,7 @@ pub async fn set_auditor(
     let id: AccountId = id
         .parse()
         .map_err(|_| ApiError::bad_request("invalid_account_id", format!("'{id}' is not an account id (a UUID)")))?;
-    let executed = accounts::change_account(
-        &state.log,
-        &origin,
-        id,
-        "set_auditor",
-        AccountCommand::SetAuditor { auditor: body.auditor },
-    )
-    .await?;
+    let executed = accounts::change_account(&state.log, &origin, id, AccountChange::SetAuditor(body.auditor)).await?;
     let auditor = executed.state.record().is_some_and(|r| r.auditor);
     Ok(axum::Json(AccountAnswer { id: id.as_uuid(), auditor, version: executed.version }))
 }

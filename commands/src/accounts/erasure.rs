@@ -5,7 +5,7 @@ use khaki_domain::AccountId;
 use khaki_migrations::with_tx;
 use uuid::Uuid;
 
-use crate::accounts::ERASED_PERSON;
+use crate::accounts::{other_administrators, ERASED_PERSON};
 use crate::error::CommandError;
 use crate::log::{EventLog, Executed};
 use crate::origin::Origin;
@@ -17,7 +17,9 @@ use crate::origin::Origin;
 pub async fn erase(log: &EventLog, origin: &Origin, id: AccountId) -> Result<Executed<Account>, CommandError> {
     let executed = crate::log::retrying(origin, || async {
         let loaded = log.load::<Account>(&id.to_string()).await?;
-        let decided = loaded.decide("erase_personal_data", origin.issue(AccountCommand::RecordErasure)).await?;
+        let others = other_administrators(log.database(), id).await?;
+        let decided =
+            loaded.decide("erase_personal_data", origin.issue(AccountCommand::RecordErasure { others })).await?;
         let mut tx = log.begin().await?;
         let placeholder = format!("erased-{}", &id.as_uuid().simple().to_string()[..12]);
         with_tx!(&mut tx, |conn| {

@@ -5,12 +5,14 @@ mod erasure;
 pub(crate) mod standing;
 
 pub use erasure::erase;
-pub use standing::{account_by_username, actor_for, display_names, ERASED_PERSON};
+pub use standing::{
+    account_by_username, active_administrators, actor_for, display_names, ActiveAdministrator, ERASED_PERSON,
+};
 
 use chrono::{DateTime, Utc};
-use khaki_domain::account::{Account, AccountCommand, AccountKind};
+use khaki_domain::account::{Account, AccountCommand, AccountKind, OtherAdministrators};
 use khaki_domain::AccountId;
-use khaki_migrations::{unique_violation, with_tx, Tx};
+use khaki_migrations::{unique_violation, with_tx, Database, Tx};
 use uuid::Uuid;
 
 use crate::error::CommandError;
@@ -129,20 +131,58 @@ pub async fn open_account(
     Ok(executed)
 }
 
-/// Runs an account command (deactivate, rights, password change) with retries.
+/// A change to an account's active flag or rights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountChange {
+    Deactivate,
+    Reactivate,
+    SetAdministrator(bool),
+    SetAuditor(bool),
+}
+
+impl AccountChange {
+    /// The command's name in the events' metadata.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Deactivate => "deactivate",
+            Self::Reactivate => "reactivate",
+            Self::SetAdministrator(_) => "set_administrator",
+            Self::SetAuditor(_) => "set_auditor",
+        }
+    }
+
+    fn command(self, others: OtherAdministrators) -> AccountCommand {
+        match self {
+            Self::Deactivate => AccountCommand::Deactivate { others },
+            Self::Reactivate => AccountCommand::Reactivate,
+            Self::SetAdministrator(administrator) => AccountCommand::SetAdministrator { administrator, others },
+            Self::SetAuditor(auditor) => AccountCommand::SetAuditor { auditor, others },
+        }
+    }
+}
+
+/// Changes an account's active flag or rights, with retries. The rule that the estate keeps an
+/// administrator who can act is decided on the other administrators as they are now.
+#[tracing::instrument(skip_all, fields(account = %id, command = change.name()))]
 pub async fn change_account(
     log: &EventLog,
     origin: &Origin,
     id: AccountId,
-    name: &'static str,
-    command: AccountCommand,
+    change: AccountChange,
 ) -> Result<Executed<Account>, CommandError> {
     crate::log::retrying(origin, || async {
         let loaded = log.load::<Account>(&id.to_string()).await?;
         loaded.expect_version(origin)?;
-        loaded.decide(name, origin.issue(command.clone())).await?.commit(log, origin).await
+        let others = other_administrators(log.database(), id).await?;
+        loaded.decide(change.name(), origin.issue(change.command(others))).await?.commit(log, origin).await
     })
     .await
+}
+
+/// How many accounts besides `id` can run the estate: active administrators who are not auditors.
+pub async fn other_administrators(db: &Database, id: AccountId) -> Result<OtherAdministrators, CommandError> {
+    let others = active_administrators(db).await?.into_iter().filter(|a| a.id != id && !a.auditor).count();
+    Ok(OtherAdministrators(u32::try_from(others).unwrap_or(u32::MAX)))
 }
 
 /// Stores a new password hash and records that the password changed, in one transaction.

@@ -118,3 +118,27 @@ pub async fn account_by_username(db: &Database, username: &str) -> Result<Option
     })?;
     Ok(id.map(AccountId::from_uuid))
 }
+
+/// An active account holding the administrator right.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveAdministrator {
+    pub id: AccountId,
+    pub username: String,
+    /// An auditor issues no command, so an administrator who is one cannot run the estate.
+    pub auditor: bool,
+}
+
+/// The estate's active administrators, by username.
+pub async fn active_administrators(db: &Database) -> Result<Vec<ActiveAdministrator>, CommandError> {
+    let rows: Vec<(Uuid, String, bool)> = with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, username, auditor FROM accounts WHERE administrator AND active ORDER BY lower(username)",
+        )
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, username, auditor)| ActiveAdministrator { id: AccountId::from_uuid(id), username, auditor })
+        .collect())
+}

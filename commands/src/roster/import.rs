@@ -43,6 +43,7 @@ enum Outcome {
     Unchanged,
 }
 
+#[tracing::instrument(skip_all, fields(dry_run))]
 pub async fn import(log: &EventLog, origin: &Origin, csv: &str, dry_run: bool) -> Result<ImportReport, CommandError> {
     let (lines, errors) = parse(csv);
     let mut report =
@@ -55,6 +56,14 @@ pub async fn import(log: &EventLog, origin: &Origin, csv: &str, dry_run: bool) -
             Ok(Outcome::Unchanged) => report.unchanged += 1,
             Err(CommandError::Refused(refusal)) if refusal.code() == "not_allowed" => {
                 return Err(CommandError::Refused(refusal))
+            }
+            // The store's own words (SQL states, encodings) mean nothing to whoever sent the
+            // file: they go to the server's log, and the row is reported in a sentence.
+            Err(CommandError::Store(error)) => {
+                tracing::warn!(line = line.line, %error, "a roster row could not be stored");
+                let message = "this row could not be stored, so nothing of it was recorded; the other rows are \
+                               unaffected (the server's log has the cause)";
+                report.errors.push(ReportedError { line: line.line, message: message.into() });
             }
             Err(error) => report.errors.push(ReportedError { line: line.line, message: error.to_string() }),
         }

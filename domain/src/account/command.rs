@@ -11,16 +11,28 @@ pub enum AccountCommand {
         kind: AccountKind,
         administrator: bool,
     },
-    Deactivate,
+    Deactivate {
+        others: OtherAdministrators,
+    },
     Reactivate,
     SetAdministrator {
         administrator: bool,
+        others: OtherAdministrators,
     },
     SetAuditor {
         auditor: bool,
+        others: OtherAdministrators,
     },
     /// A new password hash was stored outside the log; the fact that it changed is recorded.
     RecordPasswordChange,
     /// The person's names, e-mails and phones were removed from the accounts table.
-    RecordErasure,
+    RecordErasure {
+        others: OtherAdministrators,
+    },
 }
+
+/// How many accounts other than this one can run the estate (active administrators who are not
+/// auditors), as the command side found them. The last of them may not lose that standing, or
+/// nobody would be left to manage the estate's set-up, grant rights or undo the change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OtherAdministrators(pub u32);

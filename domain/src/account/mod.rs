@@ -11,7 +11,7 @@ mod state;
 #[cfg(test)]
 mod tests;
 
-pub use command::AccountCommand;
+pub use command::{AccountCommand, OtherAdministrators};
 pub use decide::decide;
 pub use event::AccountEvent;
 pub use refusal::AccountRefusal;

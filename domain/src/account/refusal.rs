@@ -16,6 +16,16 @@ pub enum AccountRefusal {
     NotSelfOrAdministrator,
     #[error("an account whose personal data was erased stays closed")]
     Erased,
+    #[error(
+        "you may not make yourself an auditor: auditors issue no command, so you could not give the right back; \
+         another administrator may grant it to you"
+    )]
+    SelfAuditor,
+    #[error(
+        "this is the estate's last administrator who can act (active and not an auditor); make another \
+         administrator first (`khaki admin create`)"
+    )]
+    LastAdministrator,
 }
 
 impl AccountRefusal {
@@ -23,9 +33,10 @@ impl AccountRefusal {
         match self {
             Self::NotFound => RefusalKind::NotFound,
             Self::AlreadyOpened | Self::Erased => RefusalKind::Conflict,
-            Self::NotAccountManagement | Self::NotAdministrator | Self::NotSelfOrAdministrator => {
+            Self::NotAccountManagement | Self::NotAdministrator | Self::NotSelfOrAdministrator | Self::SelfAuditor => {
                 RefusalKind::NotAllowed
             }
+            Self::LastAdministrator => RefusalKind::RuleBroken,
         }
     }
 
@@ -35,6 +46,8 @@ impl AccountRefusal {
             Self::AlreadyOpened => "account_exists",
             Self::NotAccountManagement | Self::NotAdministrator | Self::NotSelfOrAdministrator => "not_allowed",
             Self::Erased => "account_erased",
+            Self::SelfAuditor => "self_auditor",
+            Self::LastAdministrator => "last_administrator",
         }
     }
 }

@@ -60,6 +60,13 @@ impl std::str::FromStr for AccountKind {
     }
 }
 
+impl AccountRecord {
+    /// An administrator who can act: active, and not an auditor (auditors issue no command).
+    pub fn runs_the_estate(&self) -> bool {
+        self.active && self.administrator && !self.auditor
+    }
+}
+
 impl Account {
     pub fn record(&self) -> Option<&AccountRecord> {
         match self {

@@ -52,6 +52,8 @@ pub enum RosterEvent {
 pub enum RosterRefusal {
     #[error("only administrators and facility managers may import the roster")]
     NotRosterManagement,
+    #[error("only administrators and facility managers may read the roster")]
+    NotRosterReader,
     #[error("no roster entry for this flat")]
     NotFound,
     #[error("this flat is already on the roster")]
@@ -63,7 +65,7 @@ pub enum RosterRefusal {
 impl RosterRefusal {
     pub fn kind(&self) -> RefusalKind {
         match self {
-            Self::NotRosterManagement => RefusalKind::NotAllowed,
+            Self::NotRosterManagement | Self::NotRosterReader => RefusalKind::NotAllowed,
             Self::NotFound => RefusalKind::NotFound,
             Self::AlreadyImported | Self::AlreadyClaimed => RefusalKind::Conflict,
         }
@@ -71,7 +73,7 @@ impl RosterRefusal {
 
     pub fn code(&self) -> &'static str {
         match self {
-            Self::NotRosterManagement => "not_allowed",
+            Self::NotRosterManagement | Self::NotRosterReader => "not_allowed",
             Self::NotFound => "roster_entry_not_found",
             Self::AlreadyImported => "already_on_roster",
             Self::AlreadyClaimed => "already_claimed",

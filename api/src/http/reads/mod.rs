@@ -6,7 +6,7 @@ mod dashboards;
 mod freshness;
 mod list;
 mod people;
-mod query;
+pub(crate) mod query;
 mod recent;
 
 use utoipa_axum::router::OpenApiRouter;
