@@ -18,6 +18,7 @@ mod audit;
 mod bench;
 mod cli;
 mod concurrency;
+mod demo;
 mod every_event;
 mod faults;
 mod first_day;

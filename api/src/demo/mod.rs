@@ -9,7 +9,7 @@ use khaki_commands::{password, CommandError, EventLog, Origin};
 use khaki_domain::request::Status;
 use rand::SeedableRng;
 
-pub use people::DEMO_PASSWORD;
+pub use people::{ADMINISTRATOR, DEMO_PASSWORD, FACILITY_MANAGER, OWNER_OF_A101, PLUMBER};
 
 #[derive(Clone, Copy, Debug)]
 pub struct DemoSize {
@@ -43,16 +43,19 @@ pub async fn build(log: &EventLog, _origin: &Origin, size: DemoSize) -> Result<M
         return Err(DemoError::NotEmpty);
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(size.seed);
+    // Every time is counted back from now, so a seed gives the same estate, as of its day.
+    let now = chrono::Utc::now();
     // One hash serves every demo account: they share the demo password.
     let hash = password::hash(DEMO_PASSWORD)?;
-    let admin = match people::administrator(log, &hash).await {
+    let admin = match people::administrator(log, &hash, now).await {
         // Another `khaki demo` or `khaki init` got there first.
         Err(CommandError::Duplicate { .. }) => return Err(DemoError::NotEmpty),
         other => other?,
     };
-    let staffing = people::staff(log, &admin, &hash, &mut rng).await?;
-    let residents = people::residents(log, &admin, &hash, &mut rng).await?;
-    let walked = requests::walk(log, staffing.manager.id, &residents, size.requests, &mut rng).await?;
+    let mut usernames = people::Usernames::default();
+    let staffing = people::staff(log, &admin, &hash, &mut usernames, now).await?;
+    let residents = people::residents(log, &admin, &hash, &mut usernames, &mut rng, now).await?;
+    let walked = requests::walk(log, staffing.manager.id, &residents, size.requests, &mut rng, now).await?;
     let mut by_status: Vec<(Status, u32)> = walked.by_status.into_iter().collect();
     by_status.sort();
     Ok(Made { staff: staffing.staff.len(), residents: residents.len(), requests: by_status })
@@ -63,6 +66,14 @@ impl fmt::Display for Made {
         writeln!(f, "demo estate ready: {} staff, {} residents (blocks A–D)", self.staff, self.residents)?;
         let requests: Vec<String> = self.requests.iter().map(|(status, n)| format!("{n} {status}")).collect();
         writeln!(f, "requests: {}", requests.join(", "))?;
-        write!(f, "sign in as 'admin', 'fm.meera', 'plumb.ritu' or 'a101.owner' with the password '{DEMO_PASSWORD}'")
+        write!(
+            f,
+            "sign in as '{}' (administrator), '{}' (facility manager), '{}' (plumber) or '{}' (owner of A-101) with \
+             the password '{DEMO_PASSWORD}'; README.md lists more",
+            people::ADMINISTRATOR,
+            people::FACILITY_MANAGER,
+            people::PLUMBER,
+            people::OWNER_OF_A101
+        )
     }
 }

@@ -8,27 +8,49 @@ use khaki_commands::ledger::all_candidates;
 use khaki_commands::requests::{self, AssignTo, NewRequest};
 use khaki_commands::{accounts, CommandError, EventLog, Origin};
 use khaki_domain::request::{MaintenanceRequest, Status};
+use khaki_domain::resident::FlatNumber;
 use khaki_domain::{rank_suitable, AccountId, Actor, CommentId, Rating, RequestId, Rupees, Text};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-const TROUBLES: [(&str, &str); 14] = [
-    ("Gas leak", "Smell of gas near the kitchen"),
-    ("Electrical emergency", "Sparks from the main switchboard"),
-    ("Water leak / burst pipe", "Pipe burst under the sink"),
-    ("Lift breakdown", "Lift stuck between floors"),
-    ("Electrical fault", "Bedroom lights flicker"),
-    ("Plumbing issue", "Bathroom tap keeps dripping"),
-    ("Air conditioning / ventilation", "Exhaust fan not working"),
-    ("Security / access control", "Intercom does not ring"),
-    ("Pest control", "Cockroaches in the kitchen"),
-    ("Housekeeping / common-area cleaning", "Stairwell not swept"),
-    ("Painting", "Damp patch on the living-room wall"),
-    ("Garden and landscaping", "Hedge near the gate overgrown"),
-    ("General maintenance", "Door hinge squeaks"),
-    ("Other", "Letterbox lock broken"),
+use crate::demo::people::Resident;
+
+/// Where a trouble is: in the resident's flat, or in a common area (of their block, or of the
+/// estate).
+#[derive(Clone, Copy)]
+enum Place {
+    Flat,
+    Block(&'static str),
+    Estate(&'static str),
+}
+
+const TROUBLES: [(&str, &str, Place); 14] = [
+    ("Gas leak", "Smell of gas near the kitchen", Place::Flat),
+    ("Electrical emergency", "Sparks from the main switchboard", Place::Flat),
+    ("Water leak / burst pipe", "Pipe burst under the sink", Place::Flat),
+    ("Lift breakdown", "Lift stuck between floors", Place::Block("Lift")),
+    ("Electrical fault", "Bedroom lights flicker", Place::Flat),
+    ("Plumbing issue", "Bathroom tap keeps dripping", Place::Flat),
+    ("Air conditioning / ventilation", "Exhaust fan not working", Place::Flat),
+    ("Security / access control", "Intercom does not ring", Place::Flat),
+    ("Pest control", "Cockroaches in the kitchen", Place::Flat),
+    ("Housekeeping / common-area cleaning", "Stairwell not swept", Place::Block("Stairwell")),
+    ("Painting", "Damp patch on the living-room wall", Place::Flat),
+    ("Garden and landscaping", "Hedge near the gate overgrown", Place::Estate("Main Gate")),
+    ("General maintenance", "Door hinge squeaks", Place::Flat),
+    ("Other", "Letterbox lock broken", Place::Block("Lobby")),
 ];
+
+/// A request's location as SPEC §2 writes them: `Flat A-101`, `Common Area - Lift, Block A`,
+/// `Common Area - Main Gate`.
+fn location(place: Place, flat: &FlatNumber) -> String {
+    match place {
+        Place::Flat => format!("Flat {flat}"),
+        Place::Block(area) => format!("Common Area - {area}, Block {}", flat.block()),
+        Place::Estate(area) => format!("Common Area - {area}"),
+    }
+}
 
 pub struct Walked {
     pub by_status: HashMap<Status, u32>,
@@ -64,19 +86,20 @@ fn text(field: &'static str, value: &str) -> Result<Text, CommandError> {
 pub async fn walk(
     log: &EventLog,
     manager: AccountId,
-    residents: &[AccountId],
+    residents: &[Resident],
     count: u32,
     rng: &mut StdRng,
+    now: DateTime<Utc>,
 ) -> Result<Walked, CommandError> {
-    let now = Utc::now();
     let mut cast = Cast { log, known: HashMap::new() };
     let mut starts: Vec<DateTime<Utc>> =
         (0..count).map(|_| now - Duration::minutes(rng.gen_range(30..180 * 24 * 60))).collect();
     starts.sort();
     let mut by_status = HashMap::new();
     for submitted_at in starts {
-        let resident = *residents.choose(rng).ok_or_else(|| CommandError::not_found("residents"))?;
-        let (category, title) = TROUBLES[rng.gen_range(0..TROUBLES.len())];
+        let filer = residents.choose(rng).ok_or_else(|| CommandError::not_found("residents"))?;
+        let resident = filer.id;
+        let (category, title, place) = TROUBLES[rng.gen_range(0..TROUBLES.len())];
         let id = RequestId::from_uuid(uuid::Uuid::new_v4());
         let new = NewRequest {
             id,
@@ -84,7 +107,7 @@ pub async fn walk(
             title: text("title", title)?,
             description: text("description", &format!("{title}. Noticed this morning; please come when you can."))?,
             category: category.into(),
-            location: text("location", "Flat")?,
+            location: text("location", &location(place, &filer.flat))?,
             priority: None,
         };
         requests::submit(log, &cast.at(resident, submitted_at).await?, new).await?;
@@ -215,7 +238,7 @@ mod tests {
     #[test]
     fn every_demo_trouble_names_a_catalogue_category() {
         let names: Vec<String> = khaki_domain::initial_catalogue().into_iter().map(|c| c.name).collect();
-        for (category, _) in super::TROUBLES {
+        for (category, ..) in super::TROUBLES {
             assert!(names.iter().any(|n| n == category), "{category}");
         }
     }
