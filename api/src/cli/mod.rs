@@ -174,13 +174,7 @@ async fn serve(settings: &Settings, args: ServeArgs) -> Result<(), Failure> {
     housekeeping.abort();
     sealer.abort();
     runner.stop().await;
-    // What was recorded since the last checkpoint is sealed now rather than left to the next
-    // server's minute.
-    match khaki_projections::audit::seal(&db, &key, chrono::Utc::now()).await {
-        Ok(Some(checkpoint)) => tracing::info!(sequence = checkpoint.sequence, "sealed the log on the way out"),
-        Ok(None) => {}
-        Err(error) => tracing::warn!(%error, "could not seal the log on the way out"),
-    }
+    seal_on_the_way_out(&db, &key).await;
     db.close().await;
     Ok(())
 }
@@ -218,6 +212,26 @@ async fn housekeeping(db: Database) {
             Err(error) => tracing::warn!(%error, "could not sweep sign-in counts"),
         }
     }
+}
+
+/// Seals what was recorded since the last checkpoint rather than leaving it to the next server's
+/// minute. On PostgreSQL a transaction still open elsewhere holds the sealer's commit-safe reading
+/// back for a moment, so it tries again for a few seconds until every recorded event is covered.
+async fn seal_on_the_way_out(db: &Database, key: &ed25519_dalek::SigningKey) {
+    use khaki_projections::audit::{seal, unsealed};
+    for _ in 0..50 {
+        match seal(db, key, chrono::Utc::now()).await {
+            Ok(Some(checkpoint)) => tracing::info!(sequence = checkpoint.sequence, "sealed the log on the way out"),
+            Ok(None) => {}
+            Err(error) => return tracing::warn!(%error, "could not seal the log on the way out"),
+        }
+        match unsealed(db).await {
+            Ok(0) => return,
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            Err(error) => return tracing::warn!(%error, "could not count what is left unsealed"),
+        }
+    }
+    tracing::warn!("events recorded just before the stop are left for the next seal");
 }
 
 /// Signs a checkpoint of the log now and then. Several servers may try; one wins each checkpoint.

@@ -10,5 +10,5 @@ pub mod merkle;
 pub mod seal;
 pub mod verify;
 
-pub use seal::{checkpoints, latest, seal, Checkpoint, SealError};
+pub use seal::{checkpoints, latest, seal, unsealed, Checkpoint, SealError};
 pub use verify::{verify_log, verify_log_in_batches, verify_stream, Problem, Verification};

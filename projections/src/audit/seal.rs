@@ -175,3 +175,10 @@ pub async fn seal(db: &Database, key: &SigningKey, now: DateTime<Utc>) -> Result
         Err(error) => Err(error.into()),
     }
 }
+
+/// Events recorded that the latest checkpoint does not cover yet (every event is one leaf).
+pub async fn unsealed(db: &Database) -> Result<u64, SealError> {
+    let recorded: i64 = with_pool!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(pool).await)?;
+    let sealed = latest(db).await?.map_or(0, |c| c.tree_size);
+    Ok(u64::try_from(recorded).unwrap_or(0).saturating_sub(sealed))
+}
