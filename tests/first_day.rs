@@ -12,7 +12,8 @@ on_both_stores!(
     a_workload_read_right_after_assignments_counts_them,
     suitable_staff_show_average_ratings_and_nothing_for_a_closed_request,
     a_refusal_names_the_role_with_its_article,
-    money_is_rupees_with_two_places_in_every_answer
+    money_is_rupees_with_two_places_in_every_answer,
+    a_query_string_that_does_not_parse_answers_in_our_error_shape
 );
 
 async fn a_workload_read_right_after_assignments_counts_them(store: Store) {
@@ -155,4 +156,27 @@ async fn money_is_rupees_with_two_places_in_every_answer(store: Store) {
     }
     assert!(found.is_empty(), "money shown as a bare number: {found:?}");
     assert!(dashboard.body.to_string().contains("\"1450.50\""), "{dashboard:?}");
+}
+
+async fn a_query_string_that_does_not_parse_answers_in_our_error_shape(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let estate = Estate::new(&app.log).await;
+    let resident = estate.resident().await;
+    let (id, _) = estate.submit(&resident, "Plumbing issue").await;
+    let auditor = app.sign_in_as(estate.auditor().await).await;
+    for (path, field) in [
+        ("/api/v1/audit/events?limit=abc".to_owned(), "limit"),
+        (format!("/api/v1/requests/{id}/history?after=abc"), "after"),
+        ("/api/v1/audit/requests?status=assigned&as_of=x".to_owned(), "as_of"),
+        ("/api/v1/audit/requests?as_of=2026-01-01T00:00:00Z".to_owned(), "status"),
+    ] {
+        let answer = auditor.get(&path).await;
+        let field_named = answer.body["error"]["details"]["field"].as_str();
+        assert_eq!(
+            (answer.status, answer.code(), field_named),
+            (400, "invalid_input", Some(field)),
+            "{path}: {answer:?}"
+        );
+        assert_eq!(answer.headers["content-type"], "application/json", "{path}");
+    }
 }

@@ -86,10 +86,7 @@ pub struct Registered {
     pub event_types: fn() -> &'static [&'static str],
 }
 
-const fn registered<A: Followed>() -> Registered
-where
-    A::Event: for<'de> Deserialize<'de>,
-{
+const fn registered<A: Followed>() -> Registered {
     Registered { aggregate_type: A::TYPE, decode: decode_as::<A>, event_types: contract::event_types::<A::Event> }
 }
 

@@ -3,7 +3,7 @@
 //! Histories follow who may see the subject; the rest is for auditors.
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -28,6 +28,7 @@ use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::json::Json;
 use crate::http::origin::CommandOrigin;
+use crate::http::query::Query;
 use crate::http::requests::view::{as_sent, request_id};
 use crate::http::staff::view::may_view;
 use crate::http::AppState;

@@ -11,6 +11,7 @@ mod layers;
 mod openapi;
 mod origin;
 mod parameters;
+mod query;
 mod reads;
 mod requests;
 mod residents;

@@ -2,7 +2,7 @@
 //! managers).
 
 use axum::body::Bytes;
-use axum::extract::{Query, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use khaki_commands::roster::{
@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::origin::CommandOrigin;
+use crate::http::query::Query;
 use crate::http::reads::query::Params;
 use crate::http::AppState;
 

@@ -1,6 +1,6 @@
 //! `POST /api/v1/requests` (submit) and `GET /api/v1/requests/{id}` (read).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use khaki_commands::requests::{self, NewRequest};
 use khaki_domain::request::MaintenanceRequest;
@@ -16,6 +16,7 @@ use crate::http::error::ApiError;
 use crate::http::input::{line, text};
 use crate::http::json::Json;
 use crate::http::origin::{id_for, CommandOrigin};
+use crate::http::query::Query;
 use crate::http::requests::view::{as_sent, render, request_id, RequestView};
 use crate::http::requests::{answer, CommandAnswer};
 use crate::http::responses::{ReadResponses, RequestRefusals};

@@ -1,6 +1,6 @@
 //! Staff management over HTTP: onboarding and one endpoint per staff command.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use khaki_commands::accounts::{NewAccount, Username};
@@ -17,6 +17,7 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::http::input::{date, email, line, one_of, optional_text, password_hash, phone};
 use crate::http::json::{Json, NoBody, OptionalJson};
 use crate::http::origin::{id_for, CommandOrigin};
+use crate::http::query::Query;
 use crate::http::staff::view::{may_view, record_of, render, StaffView};
 use crate::http::AppState;
 
